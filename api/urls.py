@@ -1,0 +1,16 @@
+from django.urls import path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from . import views
+
+urlpatterns = [
+    path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("efiles/", views.EFileListView.as_view(), name="api-efile-list"),
+    path("efiles/<int:pk>/", views.EFileDetailView.as_view(), name="api-efile-detail"),
+    path(
+        "versions/<int:pk>/download/",
+        views.VersionDownloadView.as_view(),
+        name="api-version-download",
+    ),
+]

@@ -1,0 +1,1 @@
+"""Demo data for trying Aktenfluss out; never loaded in production."""

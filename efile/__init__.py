@@ -1,0 +1,1 @@
+"""The e-file core: departments, filing plan, e-files, documents, parties, audit trail."""

@@ -1,0 +1,53 @@
+"""Forms of the e-file pages; they check the request's shape, services do the rest."""
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .models import DocumentKind, FilingPlanItem, OrgUnit, Party
+
+
+class EFileCreateForm(forms.Form):
+    plan_item = forms.ModelChoiceField(
+        label=_("Aktenplanposition"),
+        queryset=FilingPlanItem.objects.filter(files_allowed=True).order_by("code"),
+    )
+    org_unit = forms.ModelChoiceField(
+        label=_("Federführende Organisationseinheit"), queryset=OrgUnit.objects.none()
+    )
+    title = forms.CharField(label=_("Betreff"), max_length=300)
+
+    def __init__(self, *args, org_units, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["org_unit"].queryset = org_units
+        if org_units.count() == 1:
+            self.fields["org_unit"].initial = org_units.first()
+
+
+class DocumentUploadForm(forms.Form):
+    file = forms.FileField(label=_("Datei"), allow_empty_file=True)
+    title = forms.CharField(
+        label=_("Titel"),
+        max_length=300,
+        required=False,
+        help_text=_("Leer lassen für den Dateinamen"),
+    )
+    kind = forms.ChoiceField(label=_("Dokumentart"), choices=DocumentKind.choices)
+    received_on = forms.DateField(label=_("Eingangsdatum"), initial=timezone.localdate)
+    sender = forms.ModelChoiceField(
+        label=_("Absender"), queryset=Party.objects.order_by("name"), required=False
+    )
+
+
+class VersionUploadForm(forms.Form):
+    file = forms.FileField(label=_("Neue Version"), allow_empty_file=True)
+
+
+class ResubmissionForm(forms.Form):
+    due_on = forms.DateField(label=_("Wiedervorlage am"))
+    note = forms.CharField(label=_("Notiz"), max_length=500)
+    for_org_unit = forms.BooleanField(label=_("Für die ganze Organisationseinheit"), required=False)
+
+
+class TransitionForm(forms.Form):
+    reason = forms.CharField(label=_("Begründung"), max_length=500, required=False)

@@ -1,0 +1,1 @@
+"""E-invoice reception, validation and approval (XRechnung, ZUGFeRD/Factur-X)."""

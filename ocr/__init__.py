@@ -1,0 +1,1 @@
+"""Document reading: type sniffing, guards and OCR. Pure Python, no Django imports."""

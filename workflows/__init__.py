@@ -1,0 +1,1 @@
+"""Viewflow flows: document intake, invoice approval, building applications."""
