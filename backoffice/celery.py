@@ -5,7 +5,7 @@ import os
 from celery import Celery
 from kombu import Exchange, Queue
 
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "backoffice.settings")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "backoffice.settings.base")
 
 app = Celery("aktenfluss")
 app.config_from_object("django.conf:settings", namespace="CELERY")
