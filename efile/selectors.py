@@ -2,7 +2,7 @@
 
 import datetime as dt
 
-from django.db.models import Count, Prefetch, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from .models import AuditEvent, Document, DocumentVersion, EFile, FilingPlanItem, Resubmission
@@ -78,8 +78,6 @@ def efile_audit_events(*, efile: EFile, limit: int = 50) -> QuerySet[AuditEvent]
         str(pk)
         for pk in DocumentVersion.objects.filter(document__efile=efile).values_list("pk", flat=True)
     ]
-    from django.db.models import Q
-
     return (
         AuditEvent.objects.filter(
             Q(object_type="efile.efile", object_id=str(efile.pk))

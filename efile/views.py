@@ -1,5 +1,7 @@
 """Pages of the e-file core. Each view asks `efile.permissions` and calls one service."""
 
+import datetime as dt
+
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -273,7 +275,7 @@ class ResubmissionDueView(PermissionPage, TemplateView):
 class ResubmissionCompleteView(LoginRequiredMixin, View):
     def post(self, request, pk: int):
         resubmission = get_object_or_404(
-            selectors.resubmissions_due(user=request.user, on=timezone.localdate().max), pk=pk
+            selectors.resubmissions_due(user=request.user, on=dt.date.max), pk=pk
         )
         services.resubmission_complete(actor=request.user, resubmission=resubmission)
         messages.success(request, _("Wiedervorlage erledigt."))
