@@ -11,7 +11,8 @@ from typing import IO
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Max
+from django.db.models import Max, Q
+from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from viewflow.fsm import TransitionNotAllowed
@@ -227,11 +228,11 @@ def _check_upload(stream: IO[bytes], filename: str) -> tuple[str, str, int]:
 def _too_large(size: int, limit: int) -> ValidationError:
     return ValidationError(
         _(
-            "Die Datei ist %(size)s MB groß; erlaubt sind höchstens %(limit)s MB. "
+            "Die Datei ist %(size)s groß; erlaubt sind höchstens %(limit)s. "
             "Bitte teilen Sie das Dokument oder wenden Sie sich an die Administration."
         ),
         code="too_large",
-        params={"size": f"{size / 1_048_576:.1f}", "limit": f"{limit / 1_048_576:.0f}"},
+        params={"size": filesizeformat(size), "limit": filesizeformat(limit)},
     )
 
 
@@ -441,10 +442,34 @@ def party_update(*, actor, party: Party, **fields) -> Party:
         if name not in _PARTY_FIELDS:
             raise ValueError(f"Party has no editable field {name!r}")
         setattr(party, name, value)
-    party.iban = normalise_iban(party.iban)
+    try:
+        party.iban = normalise_iban(party.iban)
+    except InvalidIban as exc:
+        raise ValidationError(
+            _("Die IBAN „%(iban)s“ ist ungültig (Prüfziffer oder Länge stimmt nicht)."),
+            code="iban_invalid",
+            params={"iban": party.iban},
+        ) from exc
     party.vat_id = normalise_vat_id(party.vat_id)
     party.postcode = normalise_postcode(party.postcode)
     party.name_key = name_key(party.name)
+    same = Q(pk__in=[])
+    if party.vat_id:
+        same |= Q(vat_id=party.vat_id)
+    if party.iban:
+        same |= Q(iban=party.iban)
+    if party.postcode:
+        same |= Q(name_key=party.name_key, postcode=party.postcode)
+    other = Party.objects.exclude(pk=party.pk).filter(same).first()
+    if other is not None:
+        raise ValidationError(
+            _(
+                "Diese Angaben gehören bereits zu „%(other)s“. Beteiligte werden nur einmal "
+                "erfasst; bitte verwenden Sie den vorhandenen Eintrag."
+            ),
+            code="party_exists",
+            params={"other": str(other)},
+        )
     party.save()
     changes = diff(before, snapshot(party, _PARTY_FIELDS))
     if changes:

@@ -15,7 +15,7 @@ def _retention_expired(lifecycle: "EFileLifecycle") -> fsm.State.CONDITION:
     efile = lifecycle.efile
     if efile.closed_at is None:
         return fsm.State.CONDITION(False, _("Die Akte ist nicht geschlossen."))
-    expires = efile.closed_at.year + efile.plan_item.retention_years
+    expires = timezone.localtime(efile.closed_at).year + efile.plan_item.retention_years
     return fsm.State.CONDITION(
         timezone.localdate().year > expires,
         _("Die Aufbewahrungsfrist läuft bis Ende %(year)s.") % {"year": expires},

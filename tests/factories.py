@@ -80,3 +80,16 @@ def document_create(
     return services.document_receive(
         actor=None, efile=efile, stream=io.BytesIO(content), filename=filename, **kwargs
     )
+
+
+class ResubmissionFactory(factory.django.DjangoModelFactory):
+    """A Wiedervorlage written directly, for dates the service refuses (overdue ones).
+
+    Pass `efile`, `due_on` and `user` or `org_unit`.
+    """
+
+    class Meta:
+        model = "efile.Resubmission"
+
+    note = "Wiedervorlage prüfen"
+    created_by = factory.SubFactory(UserFactory)

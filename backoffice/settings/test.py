@@ -14,3 +14,5 @@ os.environ.setdefault("AKTENFLUSS_DATA_DIR", tempfile.mkdtemp(prefix="aktenfluss
 from .base import *  # noqa: F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+# WhiteNoise expects collected static files; the suite serves them through staticfiles.
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # noqa: F405
