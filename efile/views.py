@@ -288,3 +288,22 @@ class FilingPlanView(PermissionPage, TemplateView):
 
     def get_context_data(self, **kwargs):
         return {**super().get_context_data(**kwargs), "items": selectors.filing_plan_tree()}
+
+
+class StartView(LoginRequiredMixin, TemplateView):
+    """The landing page: what is due today and the files last worked on, for every role."""
+
+    template_name = "efile/start.html"
+
+    def get_context_data(self, **kwargs):
+        user = self.request.user
+        context = super().get_context_data(**kwargs)
+        can_see_files = user.has_perm("efile.view_efile")
+        context.update(
+            can_see_files=can_see_files,
+            due=selectors.resubmissions_due(user=user)[:10] if can_see_files else [],
+            recent=selectors.efile_list(user=user).order_by("-opened_at", "-id")[:10]
+            if can_see_files
+            else [],
+        )
+        return context

@@ -7,6 +7,14 @@ from viewflow.urls import Application, AppMenuMixin, Viewset
 from . import views
 
 
+class StartViewset(AppMenuMixin, Viewset):
+    app_name = "start"
+    title = _("Übersicht")
+    icon = "dashboard"
+
+    index_path = path("", views.StartView.as_view(), name="index")
+
+
 class EFileViewset(AppMenuMixin, Viewset):
     app_name = "efiles"
     title = _("E-Akten")
@@ -65,7 +73,7 @@ class RegistryApplication(Application):
     app_name = "efile"
     title = _("Registratur")
     icon = "inventory_2"
-    viewsets = [EFileViewset(), ResubmissionViewset(), FilingPlanViewset()]
+    viewsets = [StartViewset(), EFileViewset(), ResubmissionViewset(), FilingPlanViewset()]
 
     def has_view_permission(self, user, obj=None):
         # Viewflow's SiteMiddleware answers False with a 403 before the view runs; every page

@@ -20,6 +20,7 @@ from tests.factories import (
 )
 
 LIST_URL = reverse("efile:efiles:index")
+START_URL = reverse("efile:start:index")
 CREATE_URL = reverse("efile:efiles:create")
 RESUBMISSIONS_URL = reverse("efile:resubmissions:index")
 FILING_PLAN_URL = reverse("efile:filing_plan:index")
@@ -414,8 +415,34 @@ def test_anonymous_is_redirected_to_login(client, page):
 
 def test_anonymous_start_page_leads_to_login(client, db):
     response = client.get("/", follow=True)
-    assert response.redirect_chain[-1] == (f"{LOGIN_URL}?next={LIST_URL}", 302)
+    assert response.redirect_chain[-1] == (f"{LOGIN_URL}?next={START_URL}", 302)
     assert "Anmelden" in response.content.decode()
+
+
+@pytest.mark.parametrize("role", list(Role))
+def test_start_page_greets_every_role_without_error(client, db, role):
+    user = UserFactory(username=f"start-{role.name.lower()}", role=role)
+    client.force_login(user)
+    response = client.get("/", follow=True)
+    assert response.request["PATH_INFO"] == START_URL
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Willkommen" in page
+    if user.has_perm("efile.view_efile"):
+        assert "Heute fällige Wiedervorlagen" in page
+    else:
+        assert "keine E-Akten zugänglich" in page
+
+
+def test_start_page_lists_due_resubmission_of_own_department(client, clerk, bauamt, plan_item):
+    efile = efile_create(org_unit=bauamt, plan_item=plan_item, title="Lärmschutzwand")
+    services.resubmission_create(
+        actor=clerk, efile=efile, due_on=timezone.localdate(), note="Gutachten anfordern"
+    )
+    client.force_login(clerk)
+    page = client.get(START_URL).content.decode()
+    assert "Gutachten anfordern" in page
+    assert efile.reference in page
 
 
 # --- upload and download -----------------------------------------------------------------
