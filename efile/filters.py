@@ -4,6 +4,7 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from .forms import DateInput
 from .models import EFile, EFileStatus, OrgUnit
 
 
@@ -19,10 +20,10 @@ class EFileFilter(django_filters.FilterSet):
         lookup_expr="startswith",
     )
     opened_from = django_filters.DateFilter(
-        label=_("Angelegt ab"), field_name="opened_at", lookup_expr="date__gte"
+        label=_("Angelegt ab"), field_name="opened_at", lookup_expr="date__gte", widget=DateInput
     )
     opened_to = django_filters.DateFilter(
-        label=_("Angelegt bis"), field_name="opened_at", lookup_expr="date__lte"
+        label=_("Angelegt bis"), field_name="opened_at", lookup_expr="date__lte", widget=DateInput
     )
 
     class Meta:

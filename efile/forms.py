@@ -7,6 +7,15 @@ from django.utils.translation import gettext_lazy as _
 from .models import DocumentKind, FilingPlanItem, OrgUnit, Party
 
 
+class DateInput(forms.DateInput):
+    """The browser's date picker; it always submits ISO dates."""
+
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs=attrs, format="%Y-%m-%d")
+
+
 class EFileCreateForm(forms.Form):
     plan_item = forms.ModelChoiceField(
         label=_("Aktenplanposition"),
@@ -33,7 +42,9 @@ class DocumentUploadForm(forms.Form):
         help_text=_("Leer lassen für den Dateinamen"),
     )
     kind = forms.ChoiceField(label=_("Dokumentart"), choices=DocumentKind.choices)
-    received_on = forms.DateField(label=_("Eingangsdatum"), initial=timezone.localdate)
+    received_on = forms.DateField(
+        label=_("Eingangsdatum"), initial=timezone.localdate, widget=DateInput
+    )
     sender = forms.ModelChoiceField(
         label=_("Absender"), queryset=Party.objects.order_by("name"), required=False
     )
@@ -44,7 +55,7 @@ class VersionUploadForm(forms.Form):
 
 
 class ResubmissionForm(forms.Form):
-    due_on = forms.DateField(label=_("Wiedervorlage am"))
+    due_on = forms.DateField(label=_("Wiedervorlage am"), widget=DateInput)
     note = forms.CharField(label=_("Notiz"), max_length=500)
     for_org_unit = forms.BooleanField(label=_("Für die ganze Organisationseinheit"), required=False)
 

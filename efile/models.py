@@ -363,6 +363,26 @@ class Resubmission(models.Model):
         return f"{self.efile.reference} – {self.due_on:%d.%m.%Y}"
 
 
+AUDIT_ACTION_LABELS = {
+    "efile.create": _("Akte angelegt"),
+    "efile.update": _("Akte geändert"),
+    "efile.close": _("Akte geschlossen"),
+    "efile.reopen": _("Akte wieder geöffnet"),
+    "efile.archive": _("Akte archiviert"),
+    "efile.destroy": _("Akte vernichtet"),
+    "document.create": _("Dokument abgelegt"),
+    "documentversion.create": _("Version abgelegt"),
+    "party.create": _("Beteiligte(n) erfasst"),
+    "party.update": _("Beteiligte(n) geändert"),
+    "resubmission.create": _("Wiedervorlage gesetzt"),
+    "resubmission.complete": _("Wiedervorlage erledigt"),
+    "orgunit.create": _("Organisationseinheit angelegt"),
+    "orgunit.update": _("Organisationseinheit geändert"),
+    "filingplanitem.create": _("Aktenplanposition angelegt"),
+    "filingplanitem.update": _("Aktenplanposition geändert"),
+}
+
+
 class AuditEvent(models.Model):
     """An append-only, hash-chained record of one change.
 
@@ -404,6 +424,10 @@ class AuditEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise ImmutableRowError("Audit events are append-only.")
+
+    @property
+    def action_label(self) -> str:
+        return str(AUDIT_ACTION_LABELS.get(self.action, self.action))
 
 
 class AuditChainHead(models.Model):
