@@ -6,6 +6,8 @@ services, which check permissions per department and write the audit trail.
 """
 
 from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.models import User
 from django.utils.translation import gettext_lazy as _
 
 from .audit import audit_record
@@ -89,3 +91,18 @@ class AuditEventAdmin(ReadOnlyAdmin):
 admin.site.site_header = _("Aktenfluss – Konfiguration")
 admin.site.site_title = _("Aktenfluss")
 admin.site.index_title = _("Konfiguration")
+
+
+class UserAdmin(DjangoUserAdmin):
+    """User administration without the way up: only a superuser grants superuser status or
+    single permissions; administrators assign roles (groups) and departments."""
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if not request.user.is_superuser:
+            fields += ["is_superuser", "user_permissions"]
+        return fields
+
+
+admin.site.unregister(User)
+admin.site.register(User, UserAdmin)

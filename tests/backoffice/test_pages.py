@@ -564,3 +564,32 @@ def test_resubmission_in_the_past_is_refused_with_german_message(clerk_client, e
     )
     assert "Das Wiedervorlagedatum liegt in der Vergangenheit." in _messages(response)
     assert not Resubmission.objects.exists()
+
+
+def test_administration_cannot_make_itself_superuser(client, db):
+    admin_user = UserFactory(username="konfig", role=Role.ADMINISTRATOR, is_staff=True)
+    client.force_login(admin_user)
+    url = reverse("admin:auth_user_change", args=[admin_user.pk])
+    page = client.get(url)
+    assert page.status_code == 200
+    form = page.context["adminform"].form
+    data = {
+        name: form.initial.get(name) or ""
+        for name in form.fields
+        if name not in ("password", "groups", "user_permissions", "last_login", "date_joined")
+    }
+    data.update(
+        {
+            "is_superuser": "on",
+            "is_active": "on",
+            "is_staff": "on",
+            "groups": [g.pk for g in admin_user.groups.all()],
+            "last_login_0": "",
+            "last_login_1": "",
+            "date_joined_0": "2026-01-01",
+            "date_joined_1": "08:00:00",
+        }
+    )
+    client.post(url, data)
+    admin_user.refresh_from_db()
+    assert not admin_user.is_superuser
