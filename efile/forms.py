@@ -33,6 +33,10 @@ class EFileCreateForm(forms.Form):
             self.fields["org_unit"].initial = org_units.first()
 
 
+class EFileTitleForm(forms.Form):
+    title = forms.CharField(label=_("Betreff"), max_length=300)
+
+
 class DocumentUploadForm(forms.Form):
     file = forms.FileField(label=_("Datei"), allow_empty_file=True)
     title = forms.CharField(

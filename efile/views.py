@@ -20,6 +20,7 @@ from .filters import EFileFilter
 from .forms import (
     DocumentUploadForm,
     EFileCreateForm,
+    EFileTitleForm,
     ResubmissionForm,
     TransitionForm,
     VersionUploadForm,
@@ -119,6 +120,7 @@ class EFileDetailView(LoginRequiredMixin, TemplateView):
             documents=documents,
             can_download=can_download,
             can_upload=efile_can(user, Action.UPLOAD, efile),
+            can_edit=efile_can(user, Action.UPLOAD, efile),
             can_close=efile_can(user, Action.CLOSE, efile),
             can_reopen=efile_can(user, Action.REOPEN, efile),
             can_resubmit=efile_can(user, Action.RESUBMIT, efile),
@@ -209,6 +211,23 @@ class VersionDownloadView(LoginRequiredMixin, View):
         response["X-Content-Type-Options"] = "nosniff"
         response["Content-Security-Policy"] = "default-src 'none'; sandbox"
         return response
+
+
+class EFileUpdateView(LoginRequiredMixin, View):
+    def post(self, request, pk: int):
+        efile = _efile_or_404(request, pk)
+        form = EFileTitleForm(request.POST)
+        if not form.is_valid():
+            for error in form.errors.values():
+                messages.error(request, " ".join(error))
+            return HttpResponseRedirect(_detail_url(efile))
+        try:
+            services.efile_update(actor=request.user, efile=efile, title=form.cleaned_data["title"])
+        except ValidationError as error:
+            messages.error(request, _error_text(error))
+        else:
+            messages.success(request, _("Betreff geändert."))
+        return HttpResponseRedirect(_detail_url(efile))
 
 
 class EFileTransitionView(LoginRequiredMixin, View):

@@ -23,6 +23,7 @@ class EFileViewset(AppMenuMixin, Viewset):
     index_path = path("", views.EFileListView.as_view(), name="index")
     create_path = path("neu/", views.EFileCreateView.as_view(), name="create")
     detail_path = path("<int:pk>/", views.EFileDetailView.as_view(), name="detail")
+    update_path = path("<int:pk>/betreff/", views.EFileUpdateView.as_view(), name="update")
     upload_path = path("<int:pk>/dokumente/", views.DocumentUploadView.as_view(), name="upload")
     close_path = path(
         "<int:pk>/schliessen/", views.EFileTransitionView.as_view(transition="close"), name="close"

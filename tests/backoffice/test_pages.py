@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from efile import services
-from efile.models import Document, DocumentVersion, EFile, Resubmission
+from efile.models import AuditEvent, Document, DocumentVersion, EFile, Resubmission
 from efile.roles import Role
 from tests.factories import (
     PASSWORD,
@@ -593,3 +593,29 @@ def test_administration_cannot_make_itself_superuser(client, db):
     client.post(url, data)
     admin_user.refresh_from_db()
     assert not admin_user.is_superuser
+
+
+def test_clerk_changes_the_title_and_the_change_is_audited(client, clerk, bauamt, plan_item):
+    efile = efile_create(org_unit=bauamt, plan_item=plan_item, title="Anbau Garage")
+    client.force_login(clerk)
+    response = client.post(
+        reverse("efile:efiles:update", args=[efile.pk]),
+        {"title": "Anbau Doppelgarage"},
+        follow=True,
+    )
+    assert "Betreff geändert." in response.content.decode()
+    efile.refresh_from_db()
+    assert efile.title == "Anbau Doppelgarage"
+    event = AuditEvent.objects.filter(action="efile.update", object_id=str(efile.pk)).get()
+    assert event.changes == {"title": ["Anbau Garage", "Anbau Doppelgarage"]}
+    assert event.actor == clerk
+
+
+def test_title_of_another_departments_file_cannot_be_changed(client, bauamt, umwelt, plan_item):
+    other_clerk = UserFactory(username="umwelt-clerk", role=Role.CLERK, org_units=[umwelt])
+    efile = efile_create(org_unit=bauamt, plan_item=plan_item, title="Anbau Garage")
+    client.force_login(other_clerk)
+    response = client.post(reverse("efile:efiles:update", args=[efile.pk]), {"title": "X"})
+    assert response.status_code == 404
+    efile.refresh_from_db()
+    assert efile.title == "Anbau Garage"
