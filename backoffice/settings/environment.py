@@ -14,8 +14,9 @@ _FALSE = {"0", "false", "no", "off", ""}
 
 
 def env_str(name: str, default: str | None = None) -> str:
-    value = os.environ.get(name)
-    if value is None:
+    """The variable's value; unset or empty falls back to `default` (required if None)."""
+    value = os.environ.get(name, "")
+    if not value:
         if default is None:
             raise ImproperlyConfigured(f"Environment variable {name} is required.")
         return default

@@ -438,8 +438,11 @@ def test_env_str_required_names_the_variable(monkeypatch):
     assert env_str("AKTENFLUSS_TEST_TEXT", default="d") == "d"
     with pytest.raises(ImproperlyConfigured, match="AKTENFLUSS_TEST_TEXT"):
         env_str("AKTENFLUSS_TEST_TEXT")
+    # An empty value (`NAME=` in .env) counts as unset.
     monkeypatch.setenv("AKTENFLUSS_TEST_TEXT", "")
-    assert env_str("AKTENFLUSS_TEST_TEXT") == ""
+    assert env_str("AKTENFLUSS_TEST_TEXT", default="d") == "d"
+    with pytest.raises(ImproperlyConfigured, match="AKTENFLUSS_TEST_TEXT"):
+        env_str("AKTENFLUSS_TEST_TEXT")
 
 
 def test_env_path_resolves_and_defaults(monkeypatch, tmp_path):
@@ -497,3 +500,21 @@ def test_settings_name_a_malformed_variable(tmp_path):
     result = run_python(SETUP, env)
     assert result.returncode != 0
     assert "AKTENFLUSS_PAGE_SIZE must be an integer" in result.stderr
+
+
+def test_empty_database_url_falls_back_to_sqlite_in_the_data_dir(tmp_path):
+    result = run_python(
+        "import django; from django.conf import settings; django.setup(); "
+        "print(settings.DATABASES['default']['ENGINE'], settings.DATABASES['default']['NAME'])",
+        clean_env(
+            DJANGO_SETTINGS_MODULE="backoffice.settings.base",
+            DEBUG="true",
+            DATABASE_URL="",
+            AKTENFLUSS_DATA_DIR=str(tmp_path),
+        ),
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == [
+        "django.db.backends.sqlite3",
+        str(tmp_path / "aktenfluss.sqlite3"),
+    ]
