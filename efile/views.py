@@ -54,6 +54,11 @@ def _error_text(error: ValidationError) -> str:
     return " ".join(error.messages)
 
 
+def _report_form_errors(request, form) -> None:
+    for errors in form.errors.values():
+        messages.error(request, " ".join(errors))
+
+
 def _detail_url(efile: EFile) -> str:
     return reverse("efile:efiles:detail", args=[efile.pk])
 
@@ -140,8 +145,7 @@ class DocumentUploadView(LoginRequiredMixin, View):
             raise PermissionDenied(_("Sie dürfen in dieser Akte keine Dokumente ablegen."))
         form = DocumentUploadForm(request.POST, request.FILES)
         if not form.is_valid():
-            for error in form.errors.values():
-                messages.error(request, " ".join(error))
+            _report_form_errors(request, form)
             return HttpResponseRedirect(_detail_url(efile))
         upload = form.cleaned_data["file"]
         try:
@@ -174,8 +178,7 @@ class VersionUploadView(LoginRequiredMixin, View):
             raise PermissionDenied(_("Sie dürfen in dieser Akte keine Dokumente ablegen."))
         form = VersionUploadForm(request.POST, request.FILES)
         if not form.is_valid():
-            for error in form.errors.values():
-                messages.error(request, " ".join(error))
+            _report_form_errors(request, form)
             return HttpResponseRedirect(_detail_url(document.efile))
         upload = form.cleaned_data["file"]
         try:
@@ -218,8 +221,7 @@ class EFileUpdateView(LoginRequiredMixin, View):
         efile = _efile_or_404(request, pk)
         form = EFileTitleForm(request.POST)
         if not form.is_valid():
-            for error in form.errors.values():
-                messages.error(request, " ".join(error))
+            _report_form_errors(request, form)
             return HttpResponseRedirect(_detail_url(efile))
         try:
             services.efile_update(actor=request.user, efile=efile, title=form.cleaned_data["title"])
@@ -257,8 +259,7 @@ class ResubmissionCreateView(LoginRequiredMixin, View):
         efile = _efile_or_404(request, pk)
         form = ResubmissionForm(request.POST)
         if not form.is_valid():
-            for error in form.errors.values():
-                messages.error(request, " ".join(error))
+            _report_form_errors(request, form)
             return HttpResponseRedirect(_detail_url(efile))
         org_unit = efile.org_unit if form.cleaned_data["for_org_unit"] else None
         try:
