@@ -1,0 +1,26 @@
+"""Tables of the e-file core, one module per concept."""
+
+from .audit import AUDIT_ACTION_LABELS, AuditChainHead, AuditEvent
+from .documents import Document, DocumentKind, DocumentVersion, ImmutableRowError
+from .efiles import AktenzeichenCounter, EFile, EFileStatus
+from .organisation import DisposalAction, FilingPlanItem, OrgUnit
+from .parties import Party
+from .resubmissions import Resubmission
+
+__all__ = [
+    "AUDIT_ACTION_LABELS",
+    "AktenzeichenCounter",
+    "AuditChainHead",
+    "AuditEvent",
+    "DisposalAction",
+    "Document",
+    "DocumentKind",
+    "DocumentVersion",
+    "EFile",
+    "EFileStatus",
+    "FilingPlanItem",
+    "ImmutableRowError",
+    "OrgUnit",
+    "Party",
+    "Resubmission",
+]
