@@ -29,7 +29,7 @@ from django.db import connection, connections, transaction  # noqa: E402
 from django.test.utils import setup_test_environment  # noqa: E402
 
 from efile.models import AktenzeichenCounter, FilingPlanItem  # noqa: E402
-from efile.services import _next_running_number  # noqa: E402
+from efile.services.efiles import _next_running_number  # noqa: E402
 
 
 def reference_next_number(*, plan_item: FilingPlanItem, year: int) -> int:

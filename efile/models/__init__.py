@@ -3,6 +3,7 @@
 from .audit import AUDIT_ACTION_LABELS, AuditChainHead, AuditEvent
 from .documents import Document, DocumentKind, DocumentVersion, ImmutableRowError
 from .efiles import AktenzeichenCounter, EFile, EFileStatus
+from .intake import IntakeChannel, IntakeItem, IntakeStatus
 from .organisation import DisposalAction, FilingPlanItem, OrgUnit
 from .parties import Party
 from .resubmissions import Resubmission
@@ -20,6 +21,9 @@ __all__ = [
     "EFileStatus",
     "FilingPlanItem",
     "ImmutableRowError",
+    "IntakeChannel",
+    "IntakeItem",
+    "IntakeStatus",
     "OrgUnit",
     "Party",
     "Resubmission",
