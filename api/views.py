@@ -1,16 +1,15 @@
 """Read endpoints of the e-file core; they use the same selectors and checks as the UI."""
 
-from django.http import FileResponse
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import exceptions, generics
 from rest_framework.views import APIView
 
 from efile import selectors
-from efile.blobs import blob_open
 from efile.filters import EFileFilter
 from efile.models import DocumentVersion
 from efile.permissions import Action, efile_can
+from efile.views.downloads import blob_response
 
 from .serializers import EFileSerializer
 
@@ -43,11 +42,6 @@ class VersionDownloadView(APIView):
             raise exceptions.NotFound(_("Dokument nicht gefunden.")) from exc
         if not efile_can(request.user, Action.DOWNLOAD, version.document.efile):
             raise exceptions.PermissionDenied(_("Sie dürfen den Inhalt dieser Akte nicht lesen."))
-        response = FileResponse(
-            blob_open(version.blob),
-            as_attachment=True,
-            filename=version.filename,
-            content_type=version.mime_type,
+        return blob_response(
+            blob=version.blob, filename=version.filename, mime_type=version.mime_type, inline=False
         )
-        response["X-Content-Type-Options"] = "nosniff"
-        return response

@@ -11,7 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
-from .models import EFile, EFileStatus, OrgUnit
+from .models import EFile, EFileStatus, IntakeItem, OrgUnit
 
 
 class Action(StrEnum):
@@ -96,3 +96,23 @@ def org_units_for_new_efiles(user) -> QuerySet[OrgUnit]:
 
 def resubmission_visible_q(user) -> Q:
     return Q(user=user) | Q(org_unit_id__in=_member_org_unit_ids(user))
+
+
+def intake_items_visible(user) -> QuerySet[IntakeItem]:
+    """Intake items of the inboxes `user` works on: their departments', if they may file."""
+    if not user.is_authenticated or not user.is_active:
+        return IntakeItem.objects.none()
+    if user.is_superuser:
+        return IntakeItem.objects.all()
+    if not user.has_perm("efile.add_document"):
+        return IntakeItem.objects.none()
+    return IntakeItem.objects.filter(org_unit_id__in=_member_org_unit_ids(user))
+
+
+def org_units_for_intake(user) -> QuerySet[OrgUnit]:
+    """Departments into whose inbox `user` may deliver documents."""
+    if user.is_superuser:
+        return OrgUnit.objects.all()
+    if not user.has_perm("efile.add_document"):
+        return OrgUnit.objects.none()
+    return OrgUnit.objects.filter(id__in=_member_org_unit_ids(user))

@@ -1,12 +1,24 @@
 """Reads of the e-file core, permission-filtered and tuned for their pages."""
 
 import datetime as dt
+import re
+from dataclasses import dataclass
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
-from .models import AuditEvent, Document, DocumentVersion, EFile, FilingPlanItem, Resubmission
-from .permissions import efiles_visible, resubmission_visible_q
+from .models import (
+    AuditEvent,
+    Document,
+    DocumentVersion,
+    EFile,
+    EFileStatus,
+    FilingPlanItem,
+    IntakeItem,
+    Party,
+    Resubmission,
+)
+from .permissions import efiles_visible, intake_items_visible, resubmission_visible_q
 
 
 def efile_list(*, user) -> QuerySet[EFile]:
@@ -87,3 +99,43 @@ def efile_audit_events(*, efile: EFile, limit: int = 50) -> QuerySet[AuditEvent]
         .select_related("actor")
         .order_by("-id")[:limit]
     )
+
+
+def intake_inbox(*, user, status: str | None = None) -> QuerySet[IntakeItem]:
+    items = intake_items_visible(user).select_related("org_unit", "received_by")
+    if status:
+        items = items.filter(status=status)
+    return items.order_by("-received_at", "-id")
+
+
+def intake_item_get(*, user, pk: int) -> IntakeItem:
+    return intake_items_visible(user).select_related("org_unit", "document__efile").get(pk=pk)
+
+
+_REFERENCE = re.compile(r"\b\d+(?:\.\d+)*-\d{4}-\d{4,}\b")
+_IBAN_IN_TEXT = re.compile(r"\b([A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){3,7}(?: ?[A-Z0-9]{1,4})?)\b")
+_VAT_IN_TEXT = re.compile(r"\b((?:DE|AT)\s?\d{9}|CHE[-\s]?\d{3}\.?\d{3}\.?\d{3})\b")
+
+
+@dataclass(frozen=True)
+class FilingSuggestions:
+    efiles: list[EFile]  # Aktenzeichen found in the text, or earlier files of the sender
+    senders: list[Party]
+
+
+def intake_suggestions(*, user, item: IntakeItem) -> FilingSuggestions:
+    """Where a received document probably belongs: Aktenzeichen quoted in its text, a known
+    sender recognised by IBAN or VAT id, and the open files that sender wrote to before."""
+    open_files = efiles_visible(user).filter(status=EFileStatus.OPEN, org_unit=item.org_unit)
+    references = list(dict.fromkeys(_REFERENCE.findall(item.text)))[:10]
+    by_reference = list(open_files.filter(reference__in=references))
+    ibans = {re.sub(r"\s", "", iban) for iban in _IBAN_IN_TEXT.findall(item.text)}
+    vat_ids = {re.sub(r"[\s.\-]", "", vat) for vat in _VAT_IN_TEXT.findall(item.text)}
+    senders = list(Party.objects.filter(Q(iban__in=ibans) | Q(vat_id__in=vat_ids))[:5])
+    earlier = list(
+        open_files.filter(documents__sender__in=senders)
+        .exclude(pk__in=[e.pk for e in by_reference])
+        .distinct()
+        .order_by("-opened_at")[:5]
+    )
+    return FilingSuggestions(efiles=by_reference + earlier, senders=senders)

@@ -45,6 +45,21 @@ class EFileViewset(AppMenuMixin, Viewset):
         return user.has_perm("efile.view_efile")
 
 
+class IntakeViewset(AppMenuMixin, Viewset):
+    app_name = "intake"
+    title = _("Posteingang")
+    icon = "move_to_inbox"
+
+    index_path = path("", views.IntakeInboxView.as_view(), name="index")
+    upload_path = path("hochladen/", views.IntakeUploadView.as_view(), name="upload")
+    item_path = path("<int:pk>/", views.IntakeFileView.as_view(), name="item")
+    retry_path = path("<int:pk>/erneut/", views.IntakeRetryView.as_view(), name="retry")
+    original_path = path("<int:pk>/original/", views.IntakeOriginalView.as_view(), name="original")
+
+    def has_view_permission(self, user, obj=None):
+        return user.has_perm("efile.add_document")
+
+
 class ResubmissionViewset(AppMenuMixin, Viewset):
     app_name = "resubmissions"
     title = _("Wiedervorlagen")
@@ -74,7 +89,13 @@ class RegistryApplication(Application):
     app_name = "efile"
     title = _("Registratur")
     icon = "inventory_2"
-    viewsets = [StartViewset(), EFileViewset(), ResubmissionViewset(), FilingPlanViewset()]
+    viewsets = [
+        StartViewset(),
+        IntakeViewset(),
+        EFileViewset(),
+        ResubmissionViewset(),
+        FilingPlanViewset(),
+    ]
 
     def has_view_permission(self, user, obj=None):
         # Viewflow's SiteMiddleware answers False with a 403 before the view runs; every page

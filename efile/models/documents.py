@@ -75,6 +75,8 @@ class DocumentVersion(models.Model):
     mime_type = models.CharField(_("MIME-Typ"), max_length=100)
     size = models.PositiveBigIntegerField(_("Größe (Bytes)"))
     page_count = models.PositiveIntegerField(_("Seiten"), null=True, blank=True)
+    text = models.TextField(_("Text"), blank=True)
+    ocr_confidence = models.FloatField(_("Mittlere OCR-Konfidenz"), null=True, blank=True)
     derived_from = models.ForeignKey(
         "self",
         on_delete=models.PROTECT,

@@ -85,7 +85,7 @@ def _too_large(size: int, limit: int) -> ValidationError:
     )
 
 
-def _reject_duplicate(*, efile: EFile, sha256: str) -> None:
+def reject_duplicate(*, efile: EFile, sha256: str) -> None:
     existing = (
         DocumentVersion.objects.filter(document__efile=efile, sha256=sha256)
         .select_related("document")
@@ -157,7 +157,7 @@ def document_receive(
     else:
         efile_require(actor, Action.UPLOAD, efile)
     filename, sha256, _size = _check_upload(stream, filename)
-    _reject_duplicate(efile=efile, sha256=sha256)
+    reject_duplicate(efile=efile, sha256=sha256)
     document = Document.objects.create(
         efile=efile,
         title=(title or filename).strip()[:300],
@@ -190,7 +190,7 @@ def document_version_add(
     else:
         efile_require(actor, Action.UPLOAD, efile)
     filename, sha256, _size = _check_upload(stream, filename)
-    _reject_duplicate(efile=efile, sha256=sha256)
+    reject_duplicate(efile=efile, sha256=sha256)
     last = document.versions.aggregate(last=Max("number"))["last"] or 0
     return _create_version(
         actor=actor,

@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
@@ -14,10 +14,9 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import FormView, TemplateView
 
-from . import selectors, services
-from .blobs import blob_open
-from .filters import EFileFilter
-from .forms import (
+from .. import selectors, services
+from ..filters import EFileFilter
+from ..forms import (
     DocumentUploadForm,
     EFileCreateForm,
     EFileTitleForm,
@@ -25,11 +24,9 @@ from .forms import (
     TransitionForm,
     VersionUploadForm,
 )
-from .models import Document, DocumentVersion, EFile
-from .permissions import Action, efile_can, org_units_for_new_efiles
-
-# Types a browser may show inline; everything else is always downloaded as an attachment.
-_INLINE_SAFE = {"application/pdf", "image/png", "image/jpeg", "image/tiff", "image/gif"}
+from ..models import Document, DocumentVersion, EFile
+from ..permissions import Action, efile_can, org_units_for_new_efiles
+from .downloads import blob_response
 
 
 class PermissionPage(LoginRequiredMixin):
@@ -204,16 +201,12 @@ class VersionDownloadView(LoginRequiredMixin, View):
             raise Http404(_("Dokument nicht gefunden.")) from exc
         if not efile_can(request.user, Action.DOWNLOAD, version.document.efile):
             raise PermissionDenied(_("Sie dürfen den Inhalt dieser Akte nicht lesen."))
-        inline = request.GET.get("inline") == "1" and version.mime_type in _INLINE_SAFE
-        response = FileResponse(
-            blob_open(version.blob),
-            as_attachment=not inline,
+        return blob_response(
+            blob=version.blob,
             filename=version.filename,
-            content_type=version.mime_type,
+            mime_type=version.mime_type,
+            inline=request.GET.get("inline") == "1",
         )
-        response["X-Content-Type-Options"] = "nosniff"
-        response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-        return response
 
 
 class EFileUpdateView(LoginRequiredMixin, View):
