@@ -26,6 +26,7 @@ from ..forms import (
 )
 from ..models import Document, DocumentVersion, EFile
 from ..permissions import Action, efile_can, org_units_for_new_efiles
+from ..search import document_search
 from .downloads import blob_response
 
 
@@ -72,7 +73,10 @@ class EFileListView(PermissionPage, TemplateView):
         page = paginator.get_page(self.request.GET.get("page"))
         query = self.request.GET.copy()
         query.pop("page", None)
+        text_query = self.request.GET.get("volltext", "").strip()
         context.update(
+            text_query=text_query,
+            hits=document_search(user=self.request.user, query=text_query) if text_query else [],
             filter=efile_filter,
             page_obj=page,
             query_string=query.urlencode(),
