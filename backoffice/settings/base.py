@@ -132,6 +132,10 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 AKTENFLUSS_AUTHORITY_NAME = env_str("AKTENFLUSS_AUTHORITY_NAME", default="Stadtverwaltung")
 AKTENFLUSS_PAGE_SIZE = env_int("AKTENFLUSS_PAGE_SIZE", 25)
+# Folder `manage.py watch_scans` watches when none is named on the command line; None
+# (unset or empty) means the command needs the folder as its argument.
+_scan_dir = env_str("AKTENFLUSS_SCAN_DIR", default="")
+AKTENFLUSS_SCAN_DIR = Path(_scan_dir).expanduser().resolve() if _scan_dir else None
 
 # Celery. Without a broker URL the embedded default runs tasks eagerly inside the calling
 # process: no Redis and no worker process are needed, and a task runs exactly when its
