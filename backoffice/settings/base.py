@@ -144,6 +144,11 @@ CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", default="")
 CELERY_RESULT_BACKEND = env_str("CELERY_RESULT_BACKEND", default="") or None
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 CELERY_TASK_EAGER_PROPAGATES = True
+# With acks_late, Redis hands a job whose worker died to another worker after this many
+# seconds; it must be longer than the longest OCR job, or a slow job would run twice.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": env_int("AKTENFLUSS_BROKER_VISIBILITY_TIMEOUT", 3600)
+}
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
