@@ -28,6 +28,7 @@ _LABELS = {
     "image/gif": "GIF-Bild",
     "application/zip": "ZIP-Archiv",
     "application/xml": "XML",
+    "text/html": "HTML-Seite",
     "message/rfc822": "E-Mail",
     "text/plain": "Text",
     "application/octet-stream": "Unbekannter Dateityp",
@@ -42,7 +43,9 @@ def sniff(head: bytes) -> Sniffed:
     for signature, mime in _SIGNATURES:
         if head.startswith(signature):
             return Sniffed(mime, _LABELS[mime])
-    text = head.lstrip(b"\xef\xbb\xbf").lstrip()
+    text = _as_ascii_view(head).lstrip()
+    if text[:15].lower().startswith((b"<!doctype html", b"<html")):
+        return Sniffed("text/html", _LABELS["text/html"])
     if text.startswith(b"<?xml") or text.startswith(b"<"):
         return Sniffed("application/xml", _LABELS["application/xml"])
     lowered = text[:200].lower()
@@ -55,11 +58,29 @@ def sniff(head: bytes) -> Sniffed:
     return Sniffed("application/octet-stream", _LABELS["application/octet-stream"])
 
 
+def _as_ascii_view(head: bytes) -> bytes:
+    """The head without a BOM and, for UTF-16 (with or without BOM), without its zero bytes,
+    so that markup and header checks see ASCII either way."""
+    if head.startswith(b"\xef\xbb\xbf"):
+        return head[3:]
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        head = head[2:]
+    if len(head) >= 8 and (head[1:8:2] == b"\x00" * 4 or head[0:8:2] == b"\x00" * 4):
+        return head.replace(b"\x00", b"")
+    return head
+
+
 def _looks_like_text(head: bytes) -> bool:
     try:
         head.decode("utf-8")
     except UnicodeDecodeError as exc:
         # A multi-byte character cut at the end of the sample is still text.
         if exc.start < len(head) - 3:
-            return False
+            return _looks_like_legacy_text(head)
     return b"\x00" not in head
+
+
+def _looks_like_legacy_text(head: bytes) -> bool:
+    """Latin-1 / Windows-1252 text: no zero bytes, hardly any other control characters."""
+    controls = sum(b < 32 and b not in (9, 10, 12, 13) for b in head)
+    return b"\x00" not in head and controls <= len(head) // 100

@@ -18,6 +18,8 @@ from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from ocr.email import mail_parts
+from ocr.pipeline import RejectedInput, read_document
 from ocr.sniff import sniff
 
 from ..audit import audit_record, diff, snapshot
@@ -166,9 +168,6 @@ def intake_read(*, item_id: int) -> IntakeItem:
     Runs outside a transaction: reading takes seconds to minutes and must not hold locks.
     Safe to repeat: an item that is no longer waiting to be read is returned unchanged.
     """
-    from ocr.email import mail_parts
-    from ocr.pipeline import RejectedInput, read_document
-
     item = IntakeItem.objects.get(pk=item_id)
     if item.status != IntakeStatus.RECEIVED:
         return item
