@@ -28,6 +28,17 @@ from ..permissions import Action, efile_require
 from .common import DOCUMENT_FIELDS, VERSION_FIELDS, is_system
 
 
+def lock_efile_for_upload(*, actor, efile_id: int) -> EFile:
+    """Lock the e-file for adding content; it must be open and the actor allowed to upload."""
+    efile = EFile.objects.select_for_update().get(pk=efile_id)
+    if is_system(actor):
+        if not efile.is_open:
+            raise ValidationError(_("Die Akte ist geschlossen."), code="efile_closed")
+    else:
+        efile_require(actor, Action.UPLOAD, efile)
+    return efile
+
+
 def validate_filename(filename: str) -> str:
     """The file name as given, or a German ValidationError if it is unusable or unsafe."""
     name = unicodedata.normalize("NFC", filename or "").strip()
@@ -150,12 +161,7 @@ def document_receive(
     sender: Party | None = None,
 ) -> Document:
     """File a new document with its first version into an open e-file."""
-    efile = EFile.objects.select_for_update().get(pk=efile.pk)
-    if is_system(actor):
-        if not efile.is_open:
-            raise ValidationError(_("Die Akte ist geschlossen."), code="efile_closed")
-    else:
-        efile_require(actor, Action.UPLOAD, efile)
+    efile = lock_efile_for_upload(actor=actor, efile_id=efile.pk)
     filename, sha256, _size = _check_upload(stream, filename)
     reject_duplicate(efile=efile, sha256=sha256)
     document = Document.objects.create(
@@ -183,12 +189,7 @@ def document_version_add(
     *, actor, document: Document, stream: IO[bytes], filename: str
 ) -> DocumentVersion:
     """Append a new version; earlier versions stay untouched and downloadable."""
-    efile = EFile.objects.select_for_update().get(pk=document.efile_id)
-    if is_system(actor):
-        if not efile.is_open:
-            raise ValidationError(_("Die Akte ist geschlossen."), code="efile_closed")
-    else:
-        efile_require(actor, Action.UPLOAD, efile)
+    efile = lock_efile_for_upload(actor=actor, efile_id=document.efile_id)
     filename, sha256, _size = _check_upload(stream, filename)
     reject_duplicate(efile=efile, sha256=sha256)
     last = document.versions.aggregate(last=Max("number"))["last"] or 0

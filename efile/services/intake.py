@@ -36,9 +36,9 @@ from ..models import (
     OrgUnit,
     Party,
 )
-from ..permissions import Action, efile_require, is_member
+from ..permissions import is_member
 from .common import DOCUMENT_FIELDS, VERSION_FIELDS, is_system
-from .documents import reject_duplicate
+from .documents import lock_efile_for_upload, reject_duplicate
 
 logger = logging.getLogger(__name__)
 
@@ -249,14 +249,9 @@ def intake_file(
 ) -> Document:
     """File an intake item into an e-file: the original becomes version 1, the searchable
     PDF a derivative version of it. Also possible from the error queue (filing by hand)."""
-    efile = EFile.objects.select_for_update().get(pk=efile.pk)
+    _check_may_receive(actor, item.org_unit)
+    efile = lock_efile_for_upload(actor=actor, efile_id=efile.pk)
     item = IntakeItem.objects.select_for_update().get(pk=item.pk)
-    if is_system(actor):
-        if not efile.is_open:
-            raise ValidationError(_("Die Akte ist geschlossen."), code="efile_closed")
-    else:
-        _check_may_receive(actor, item.org_unit)
-        efile_require(actor, Action.UPLOAD, efile)
     if item.status == IntakeStatus.FILED:
         raise ValidationError(_("Dieses Dokument ist bereits abgelegt."), code="already_filed")
     reject_duplicate(efile=efile, sha256=item.sha256)
