@@ -8,13 +8,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
-from ocr.email import mail_parts
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
 from efile.models import IntakeChannel, IntakeItem, IntakeStatus, OrgUnit
 from efile.services.intake import intake_receive
+from ocr.email import mail_parts
 from ocr.sniff import sniff
 
 _STATUS = {
