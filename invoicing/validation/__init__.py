@@ -1,0 +1,1 @@
+"""E-invoice validation: layers of rules, each a small registered function (pure code)."""
