@@ -4,6 +4,8 @@ from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from viewflow.urls import Application, AppMenuMixin, Viewset
 
+from workflows.viewsets import intake_tasks
+
 from . import views
 
 
@@ -53,7 +55,6 @@ class IntakeViewset(AppMenuMixin, Viewset):
     index_path = path("", views.IntakeInboxView.as_view(), name="index")
     upload_path = path("hochladen/", views.IntakeUploadView.as_view(), name="upload")
     item_path = path("<int:pk>/", views.IntakeFileView.as_view(), name="item")
-    retry_path = path("<int:pk>/erneut/", views.IntakeRetryView.as_view(), name="retry")
     original_path = path("<int:pk>/original/", views.IntakeOriginalView.as_view(), name="original")
 
     def has_view_permission(self, user, obj=None):
@@ -92,6 +93,7 @@ class RegistryApplication(Application):
     viewsets = [
         StartViewset(),
         IntakeViewset(),
+        intake_tasks(),
         EFileViewset(),
         ResubmissionViewset(),
         FilingPlanViewset(),

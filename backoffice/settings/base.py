@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "viewflow.workflow",
     "backoffice",
     "efile",
+    "workflows",
     "api",
 ]
 

@@ -55,12 +55,6 @@ def safe_filename(filename: str) -> str:
     return name[:255] or _("unbenannt")
 
 
-def _queue_reading(item: IntakeItem) -> None:
-    from ..tasks import read_intake_item
-
-    transaction.on_commit(lambda: read_intake_item.delay(item.pk))
-
-
 def _check_may_receive(actor, org_unit: OrgUnit) -> None:
     if is_system(actor) or actor.is_superuser:
         return
@@ -100,6 +94,7 @@ def intake_receive(
 ) -> tuple[IntakeItem, bool]:
     """Store a received file and put it into the department's intake inbox.
 
+    Reading is started by the intake flow (`workflows.intake.intake_start`), not here.
     Returns `(item, created)`. Bytes that were taken in before come back as the earlier item
     with `created=False` and are not stored twice; bytes already filed in an e-file become a
     failed item that names the e-file, so the sender's duplicate is visible, not dropped.
@@ -144,8 +139,6 @@ def intake_receive(
             reason=_("Diese Datei liegt bereits in der Akte %(reference)s als „%(title)s“ vor.")
             % {"reference": filed.document.efile.reference, "title": filed.document.title},
         )
-    else:
-        _queue_reading(item)
     return item, True
 
 
@@ -162,6 +155,18 @@ def intake_fail(*, item: IntakeItem, code: str, reason: str) -> IntakeItem:
     return item
 
 
+def _mail_text(data: bytes) -> str:
+    parts = mail_parts(data)
+    header = "\n".join(
+        f"{label}: {value}"
+        for label, value in ((_("Von"), parts.sender), (_("Betreff"), parts.subject))
+        if value
+    )
+    return "\n\n".join(text for text in (header, parts.body_text.strip()) if text) or _(
+        "(E-Mail ohne Absender, Betreff und Text)"
+    )
+
+
 def intake_read(*, item_id: int) -> IntakeItem:
     """Read (OCR) a received item and record the text or the reason it could not be read.
 
@@ -175,8 +180,9 @@ def intake_read(*, item_id: int) -> IntakeItem:
     data = blob_read(item.blob)
     try:
         if item.mime_type == "message/rfc822":
-            # The attachments were taken in as items of their own; the mail keeps its text.
-            result = read_document(mail_parts(data).body_text.encode(), filename="mail.txt")
+            # The attachments were taken in as items of their own; the mail keeps its text,
+            # headed by sender and subject, so a mail with an empty body is still fileable.
+            result = read_document(_mail_text(data).encode(), filename="mail.txt")
         else:
             result = read_document(data, filename=item.filename)
     except RejectedInput as rejected:
@@ -221,7 +227,8 @@ def intake_read(*, item_id: int) -> IntakeItem:
 
 @transaction.atomic
 def intake_retry(*, actor, item: IntakeItem) -> IntakeItem:
-    """Put a failed item back to be read again (after a transient failure)."""
+    """Put a failed item back to be read again (after a transient failure); the intake flow
+    queues the reading."""
     _check_may_receive(actor, item.org_unit)
     item = IntakeItem.objects.select_for_update().get(pk=item.pk)
     if item.status != IntakeStatus.FAILED:
@@ -232,7 +239,6 @@ def intake_retry(*, actor, item: IntakeItem) -> IntakeItem:
     item.failure_reason = ""
     item.save(update_fields=["status", "failure_code", "failure_reason"])
     audit_record(actor=actor, action="intake.retry", obj=item, changes={"failure": [before, ""]})
-    _queue_reading(item)
     return item
 
 

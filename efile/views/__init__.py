@@ -19,7 +19,6 @@ from .intake import (
     IntakeFileView,
     IntakeInboxView,
     IntakeOriginalView,
-    IntakeRetryView,
     IntakeUploadView,
 )
 
@@ -34,7 +33,6 @@ __all__ = [
     "IntakeFileView",
     "IntakeInboxView",
     "IntakeOriginalView",
-    "IntakeRetryView",
     "IntakeUploadView",
     "ResubmissionCompleteView",
     "ResubmissionCreateView",

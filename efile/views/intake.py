@@ -16,8 +16,14 @@ from .. import selectors, services
 from ..forms import IntakeFileForm, IntakeUploadForm
 from ..models import EFile, EFileStatus, IntakeItem, IntakeStatus, Party
 from ..permissions import efiles_visible, org_units_for_intake
-from ..services.intake import intake_file, intake_receive, intake_retry
+from ..services.intake import intake_file
 from .downloads import blob_response
+
+
+def intake_start(**kwargs):
+    from workflows.intake import intake_start
+
+    return intake_start(**kwargs)
 
 
 def _item_or_404(request, pk: int) -> IntakeItem:
@@ -74,7 +80,7 @@ class IntakeUploadView(LoginRequiredMixin, View):
             return HttpResponseRedirect(reverse("efile:intake:index"))
         received = duplicates = 0
         for upload in form.cleaned_data["files"]:
-            item, created = intake_receive(
+            item, created = intake_start(
                 actor=request.user,
                 org_unit=form.cleaned_data["org_unit"],
                 stream=upload,
@@ -101,7 +107,21 @@ class IntakeFileView(LoginRequiredMixin, FormView):
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated:
             self.item = _item_or_404(request, kwargs["pk"])
+            if not hasattr(request, "activation"):
+                return self.show_or_open_task(request)
         return super().dispatch(request, *args, **kwargs)
+
+    def show_or_open_task(self, request):
+        """Outside its flow task the item page is read-only; a clerk who may work on the
+        item takes its open task (Zuordnen or Fehlerablage) and continues there."""
+        from workflows.intake import take_task
+
+        url = take_task(user=request.user, item=self.item)
+        if url:
+            return HttpResponseRedirect(url)
+        if request.method != "GET":
+            raise PermissionDenied(_("Dieser Eingang kann gerade nicht bearbeitet werden."))
+        return self.render_to_response(self.get_context_data())
 
     def get_suggestions(self):
         if not hasattr(self, "_suggestions"):
@@ -127,8 +147,18 @@ class IntakeFileView(LoginRequiredMixin, FormView):
             **super().get_context_data(**kwargs),
             "item": self.item,
             "suggestions": self.get_suggestions(),
-            "can_file": self.item.status in (IntakeStatus.TO_FILE, IntakeStatus.FAILED),
+            "can_file": hasattr(self.request, "activation")
+            and self.item.status in (IntakeStatus.TO_FILE, IntakeStatus.FAILED),
+            "worked_on_by": self._worked_on_by(),
         }
+
+    def _worked_on_by(self):
+        if hasattr(self.request, "activation"):
+            return None
+        from workflows.intake import open_task
+
+        task = open_task(self.item)
+        return task.owner if task is not None and task.owner_id else None
 
     def form_valid(self, form):
         data = form.cleaned_data
@@ -144,6 +174,7 @@ class IntakeFileView(LoginRequiredMixin, FormView):
                     received_on=data["received_on"],
                     sender=data["sender"],
                 )
+            self.after_filing(document)
         except ValidationError as error:
             form.add_error(None, " ".join(error.messages))
             return self.form_invalid(form)
@@ -153,6 +184,9 @@ class IntakeFileView(LoginRequiredMixin, FormView):
             % {"title": document.title, "reference": efile.reference},
         )
         return HttpResponseRedirect(reverse("efile:efiles:detail", args=[efile.pk]))
+
+    def after_filing(self, document) -> None:
+        """Hook inside the filing transaction; the intake flow completes its task here."""
 
     def _target_efile(self, data) -> EFile:
         reference = data["reference"].strip()
@@ -173,23 +207,6 @@ class IntakeFileView(LoginRequiredMixin, FormView):
             org_unit=self.item.org_unit,
             title=data["new_title"],
         )
-
-
-class IntakeRetryView(LoginRequiredMixin, View):
-    def post(self, request, pk: int):
-        item = _item_or_404(request, pk)
-        try:
-            item = intake_retry(actor=request.user, item=item)
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-        else:
-            item.refresh_from_db()
-            messages.info(
-                request,
-                _("„%(name)s“ wurde erneut gelesen: %(status)s.")
-                % {"name": item.filename, "status": item.get_status_display()},
-            )
-        return HttpResponseRedirect(_item_url(item))
 
 
 class IntakeOriginalView(LoginRequiredMixin, View):

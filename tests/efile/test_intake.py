@@ -12,8 +12,10 @@ from efile.blobs import blob_read
 from efile.classification import suggest_kind
 from efile.models import AuditEvent, DocumentKind, DocumentVersion, IntakeItem, IntakeStatus
 from efile.roles import Role
-from efile.services.intake import intake_file, intake_receive, intake_retry, safe_filename
+from efile.services.intake import intake_file, intake_retry, safe_filename
 from tests.factories import UserFactory, document_create, efile_create
+from workflows.intake import intake_start
+from workflows.tasks import read_intake_item
 
 LETTER = text_pdf(["Stadt Kriens", "Baugesuch Neubau Einfamilienhaus", "Parzelle 1234"])
 
@@ -21,7 +23,7 @@ LETTER = text_pdf(["Stadt Kriens", "Baugesuch Neubau Einfamilienhaus", "Parzelle
 def _receive(unit, content=LETTER, filename="scan.pdf", actor=None):
     # Tests run inside a transaction: run the reading queued for after commit right away.
     with TestCase.captureOnCommitCallbacks(execute=True):
-        return intake_receive(
+        return intake_start(
             actor=actor, org_unit=unit, stream=io.BytesIO(content), filename=filename
         )
 
@@ -120,8 +122,9 @@ def test_other_departments_cannot_deliver_to_or_file_from_an_inbox(
 @pytest.mark.django_db
 def test_failed_item_can_be_read_again(clerk, bauamt):
     item, _ = _receive(bauamt, content=b"", filename="leer.pdf", actor=clerk)
-    with TestCase.captureOnCommitCallbacks(execute=True):
-        item = intake_retry(actor=clerk, item=item)
+    item = intake_retry(actor=clerk, item=item)
+    assert item.status == IntakeStatus.RECEIVED
+    read_intake_item.delay(item.pk)
     item.refresh_from_db()
     assert item.status == IntakeStatus.FAILED  # still empty: it fails again, with the reason
     assert item.attempts == 1

@@ -11,7 +11,7 @@ import pytest
 
 from efile.blobs import blob_read
 from efile.models import IntakeItem, IntakeStatus
-from efile.services.intake import intake_receive
+from workflows.intake import intake_start
 
 CORPUS = Path(__file__).resolve().parents[2].parent / "shared" / "corpus" / "documents"
 GERMAN = ("Datei", "nicht", "kein", "ist", "Seite", "bitte", "Bitte", "wurde", "enthält")
@@ -66,7 +66,7 @@ def test_every_corpus_file_is_taken_in_or_lands_in_the_error_queue(
     signal.alarm(SECONDS_PER_FILE)
     try:
         with django_capture_on_commit_callbacks(execute=True):
-            item, created = intake_receive(
+            item, created = intake_start(
                 actor=None, org_unit=bauamt, stream=io.BytesIO(original), filename=path.name
             )
     except _Timeout:
@@ -95,10 +95,10 @@ def test_every_corpus_file_is_taken_in_or_lands_in_the_error_queue(
 def test_duplicate_of_an_ingested_file_is_recognised(bauamt):
     control = (CORPUS / "bad-input" / "control-valid-invoice.pdf").read_bytes()
     duplicate = (CORPUS / "bad-input" / "duplicate-of-control-valid-invoice.pdf").read_bytes()
-    first, _ = intake_receive(
+    first, _ = intake_start(
         actor=None, org_unit=bauamt, stream=io.BytesIO(control), filename="a.pdf"
     )
-    second, created = intake_receive(
+    second, created = intake_start(
         actor=None, org_unit=bauamt, stream=io.BytesIO(duplicate), filename="b.pdf"
     )
     assert not created

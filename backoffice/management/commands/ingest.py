@@ -13,9 +13,9 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from efile.models import IntakeChannel, IntakeItem, IntakeStatus, OrgUnit
-from efile.services.intake import intake_receive
 from ocr.email import mail_parts
 from ocr.sniff import sniff
+from workflows.intake import intake_start
 
 _STATUS = {
     IntakeStatus.RECEIVED: "to_file",  # queued for reading; it lands in the inbox afterwards
@@ -117,7 +117,7 @@ class Command(BaseCommand):
             parts += [(f"{path}#{a.filename}", a.filename, a.data) for a in mail.attachments]
         outcomes = []
         for label, filename, content in parts:
-            item, created = intake_receive(
+            item, created = intake_start(
                 actor=None,
                 org_unit=unit,
                 stream=io.BytesIO(content),

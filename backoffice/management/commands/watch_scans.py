@@ -27,7 +27,7 @@ from backoffice.scanfolder import (
     write_unique,
 )
 from efile.models import IntakeChannel, IntakeItem, IntakeStatus, OrgUnit
-from efile.services.intake import intake_receive
+from workflows.intake import intake_start
 
 # How long a settled file that cannot be opened (locked by the scanner?) is waited for.
 PATIENCE_SECONDS = 60.0
@@ -149,7 +149,7 @@ class Command(BaseCommand):
             # Our own transaction: reading, queued on commit, runs when it ends, so a reading
             # error cannot hide that the file was already taken in.
             with path.open("rb") as stream, transaction.atomic():
-                item, created = intake_receive(
+                item, created = intake_start(
                     actor=None,
                     org_unit=unit,
                     stream=stream,

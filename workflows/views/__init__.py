@@ -1,0 +1,1 @@
+"""Task views of the flows."""
