@@ -56,6 +56,8 @@ class IntakeViewset(AppMenuMixin, Viewset):
     upload_path = path("hochladen/", views.IntakeUploadView.as_view(), name="upload")
     item_path = path("<int:pk>/", views.IntakeFileView.as_view(), name="item")
     original_path = path("<int:pk>/original/", views.IntakeOriginalView.as_view(), name="original")
+    page_path = path("<int:pk>/seiten/<int:number>/", views.IntakePageView.as_view(), name="page")
+    merge_path = path("zusammenfuehren/", views.IntakeMergeView.as_view(), name="merge")
 
     def has_view_permission(self, user, obj=None):
         return user.has_perm("efile.add_document")

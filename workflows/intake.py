@@ -11,15 +11,20 @@ permissions for its task views; `DepartmentTask` adds the department check, so a
 works on the items of their own inboxes only.
 """
 
+import io
+
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from viewflow import this
 from viewflow.workflow import STATUS, flow, lock
 
 from efile.models import IntakeChannel, IntakeItem, IntakeStatus
 from efile.permissions import intake_items_visible
-from efile.services.intake import intake_receive
+from efile.services.intake import intake_pdf, intake_receive, intake_replace
+from ocr.assemble import PageRangeError, parse_ranges, pdf_concat, pdf_pages
 
 from .models import IntakeProcess
 
@@ -208,3 +213,96 @@ def take_task(*, user, item: IntakeItem) -> str | None:
     if not node.can_execute(user, task):
         return None
     return node.reverse("execute", args=[task.process_id, task.pk])
+
+
+def _finish_clerk_task(*, user, item: IntakeItem) -> None:
+    """Complete the item's Zuordnen task on behalf of `user` (after a split or merge).
+
+    Assigning from code does not check permissions in Viewflow, so this does.
+    """
+    task = open_task(item)
+    if task is None or task.flow_task is not IntakeFlow.file_item:
+        raise ValidationError(
+            gettext("„%(name)s“ wartet nicht auf die Zuordnung.") % {"name": item.filename}
+        )
+    node = task.flow_task
+    with IntakeFlow.lock(task.process_id):
+        task.refresh_from_db()
+        activation = node.activation_class(task)
+        if task.status == STATUS.NEW:
+            if not node.can_assign(user, task):
+                raise PermissionDenied(gettext("Sie dürfen diesen Eingang nicht bearbeiten."))
+            activation.assign(user)
+        if not node.can_execute(user, task):
+            raise PermissionDenied(
+                gettext("„%(name)s“ wird von jemand anderem bearbeitet.") % {"name": item.filename}
+            )
+        if task.status == STATUS.ASSIGNED:
+            activation.start(None)
+        activation.execute()
+
+
+def _part_name(item: IntakeItem, label: str) -> str:
+    stem = item.filename.rsplit(".", 1)[0]
+    return f"{stem} ({label}).pdf"
+
+
+@transaction.atomic
+def intake_split(*, actor, item: IntakeItem, ranges: str) -> list[IntakeItem]:
+    """Split a waiting item into parts by page ranges ("1-2, 3-5"); each part is a new item
+    with its own flow, the item itself stays stored and leaves the inbox as `Aufgeteilt`."""
+    data = intake_pdf(item)
+    if data is None or not item.page_count or item.page_count < 2:
+        raise ValidationError(
+            gettext("Nur Dokumente mit mehreren Seiten können aufgeteilt werden.")
+        )
+    try:
+        parts = parse_ranges(ranges, item.page_count)
+    except PageRangeError as error:
+        raise ValidationError(error.message_de) from error
+    new_items = []
+    for pages in parts:
+        label = f"S. {pages[0]}" if len(pages) == 1 else f"S. {pages[0]}–{pages[-1]}"
+        part, _created = intake_start(
+            actor=actor,
+            org_unit=item.org_unit,
+            stream=io.BytesIO(pdf_pages(data, pages)),
+            filename=_part_name(item, label),
+            channel=item.channel,
+        )
+        new_items.append(part)
+    intake_replace(actor=actor, sources=[item], parts=new_items, status=IntakeStatus.SPLIT)
+    _finish_clerk_task(user=actor, item=item)
+    return new_items
+
+
+@transaction.atomic
+def intake_merge(*, actor, items: list[IntakeItem]) -> IntakeItem:
+    """Join waiting items (in the given order) into one new item with its own flow; the
+    sources stay stored and leave the inbox as `Zusammengeführt`."""
+    if len(items) < 2:
+        raise ValidationError(gettext("Zum Zusammenführen braucht es mindestens zwei Eingänge."))
+    if len({item.org_unit_id for item in items}) != 1:
+        raise ValidationError(
+            gettext("Nur Eingänge desselben Posteingangs können zusammengeführt werden.")
+        )
+    documents = []
+    for item in items:
+        data = intake_pdf(item)
+        if data is None:
+            raise ValidationError(
+                gettext("„%(name)s“ hat keine Seiten und kann nicht zusammengeführt werden.")
+                % {"name": item.filename}
+            )
+        documents.append(data)
+    merged, _created = intake_start(
+        actor=actor,
+        org_unit=items[0].org_unit,
+        stream=io.BytesIO(pdf_concat(documents)),
+        filename=_part_name(items[0], gettext("zusammengeführt")),
+        channel=items[0].channel,
+    )
+    intake_replace(actor=actor, sources=items, parts=[merged], status=IntakeStatus.MERGED)
+    for item in items:
+        _finish_clerk_task(user=actor, item=item)
+    return merged

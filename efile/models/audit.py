@@ -23,6 +23,13 @@ AUDIT_ACTION_LABELS = {
     "orgunit.update": _("Organisationseinheit geändert"),
     "filingplanitem.create": _("Aktenplanposition angelegt"),
     "filingplanitem.update": _("Aktenplanposition geändert"),
+    "intake.receive": _("Eingang gespeichert"),
+    "intake.read": _("Eingang gelesen"),
+    "intake.fail": _("In die Fehlerablage gelegt"),
+    "intake.retry": _("Erneut zum Lesen gegeben"),
+    "intake.file": _("Eingang abgelegt"),
+    "intake.split": _("Eingang aufgeteilt"),
+    "intake.merged": _("Eingang zusammengeführt"),
 }
 
 

@@ -22,6 +22,8 @@ class IntakeStatus(models.TextChoices):
     TO_FILE = "to_file", _("Zuzuordnen")
     FILED = "filed", _("Abgelegt")
     FAILED = "failed", _("Fehlerablage")
+    SPLIT = "split", _("Aufgeteilt")
+    MERGED = "merged", _("Zusammengeführt")
 
 
 class IntakeItem(models.Model):
@@ -71,6 +73,16 @@ class IntakeItem(models.Model):
         verbose_name=_("Abgelegt als"),
     )
     filed_at = models.DateTimeField(_("Abgelegt am"), null=True, blank=True)
+    sources = models.ManyToManyField(
+        "self",
+        symmetrical=False,
+        blank=True,
+        related_name="parts",
+        verbose_name=_("Entstanden aus"),
+        help_text=_(
+            "Eingänge, aus deren Seiten dieser Eingang aufgeteilt oder zusammengeführt wurde."
+        ),
+    )
 
     class Meta:
         verbose_name = _("Posteingang")

@@ -324,3 +324,43 @@ def intake_file(
             changes=diff({}, snapshot(version, VERSION_FIELDS)),
         )
     return document
+
+
+def intake_pdf(item: IntakeItem) -> bytes | None:
+    """The item's pages as one PDF: the searchable derivative if OCR made one, else the
+    original when it is a PDF; None for anything without pages (mail text, XML)."""
+    if item.searchable_blob:
+        return blob_read(item.searchable_blob)
+    if item.mime_type == "application/pdf":
+        return blob_read(item.blob)
+    return None
+
+
+@transaction.atomic
+def intake_replace(
+    *, actor, sources: list[IntakeItem], parts: list[IntakeItem], status: str
+) -> None:
+    """Record that `sources` were split or merged into `parts`; the sources stay stored
+    (with their originals) but leave the inbox."""
+    if status not in (IntakeStatus.SPLIT, IntakeStatus.MERGED):
+        raise ValueError(status)
+    for source in sources:
+        _check_may_receive(actor, source.org_unit)
+        locked = IntakeItem.objects.select_for_update().get(pk=source.pk)
+        if locked.status != IntakeStatus.TO_FILE:
+            raise ValidationError(
+                _("„%(name)s“ wartet nicht mehr auf die Zuordnung.") % {"name": locked.filename}
+            )
+        locked.status = status
+        locked.save(update_fields=["status"])
+        audit_record(
+            actor=actor,
+            action="intake.split" if status == IntakeStatus.SPLIT else "intake.merged",
+            obj=locked,
+            changes={
+                "status": [IntakeStatus.TO_FILE, status],
+                "parts": [None, [part.pk for part in parts]],
+            },
+        )
+    for part in parts:
+        part.sources.add(*sources)

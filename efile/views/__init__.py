@@ -18,7 +18,9 @@ from .efiles import (
 from .intake import (
     IntakeFileView,
     IntakeInboxView,
+    IntakeMergeView,
     IntakeOriginalView,
+    IntakePageView,
     IntakeUploadView,
 )
 
@@ -32,7 +34,9 @@ __all__ = [
     "FilingPlanView",
     "IntakeFileView",
     "IntakeInboxView",
+    "IntakeMergeView",
     "IntakeOriginalView",
+    "IntakePageView",
     "IntakeUploadView",
     "ResubmissionCompleteView",
     "ResubmissionCreateView",

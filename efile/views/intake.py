@@ -5,18 +5,21 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import Http404, HttpResponseRedirect
+from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import FormView, TemplateView
 
+from ocr.preview import page_preview
+
 from .. import selectors, services
+from ..blobs import blob_read
 from ..forms import IntakeFileForm, IntakeUploadForm
 from ..models import EFile, EFileStatus, IntakeItem, IntakeStatus, Party
 from ..permissions import efiles_visible, org_units_for_intake
-from ..services.intake import intake_file
+from ..services.intake import intake_file, intake_pdf
 from .downloads import blob_response
 
 
@@ -150,6 +153,7 @@ class IntakeFileView(LoginRequiredMixin, FormView):
             "can_file": hasattr(self.request, "activation")
             and self.item.status in (IntakeStatus.TO_FILE, IntakeStatus.FAILED),
             "worked_on_by": self._worked_on_by(),
+            "page_numbers": range(1, min(self.item.page_count or 0, 50) + 1),
         }
 
     def _worked_on_by(self):
@@ -225,3 +229,53 @@ class IntakeOriginalView(LoginRequiredMixin, View):
             mime_type=item.mime_type,
             inline=request.GET.get("inline") == "1",
         )
+
+
+class IntakePageView(LoginRequiredMixin, View):
+    """A page of a read item as a PNG for the clerk's screen."""
+
+    def get(self, request, pk: int, number: int):
+        item = _item_or_404(request, pk)
+        if item.status == IntakeStatus.FAILED or not item.page_count:
+            raise Http404(_("Für diesen Eingang gibt es keine Seitenansicht."))
+        data = intake_pdf(item)
+        try:
+            if data is not None:
+                png = page_preview(data, pdf=True, number=number)
+            elif item.mime_type.startswith("image/"):
+                png = page_preview(blob_read(item.blob), pdf=False, number=number)
+            else:
+                raise Http404(_("Für diesen Eingang gibt es keine Seitenansicht."))
+        except IndexError as exc:
+            raise Http404(_("Diese Seite gibt es nicht.")) from exc
+        response = HttpResponse(png, content_type="image/png")
+        response["Cache-Control"] = "private, max-age=3600"
+        response["X-Content-Type-Options"] = "nosniff"
+        return response
+
+
+class IntakeMergeView(LoginRequiredMixin, View):
+    """Join the selected waiting items, in inbox order, into one new item."""
+
+    def post(self, request):
+        from workflows.intake import intake_merge
+
+        ids = [int(pk) for pk in request.POST.getlist("items") if pk.isdigit()]
+        items = list(
+            selectors.intake_inbox(user=request.user, status=IntakeStatus.TO_FILE)
+            .filter(pk__in=ids)
+            .order_by("received_at", "id")
+        )
+        if len(items) != len(set(ids)):
+            raise Http404(_("Eingang nicht gefunden."))
+        try:
+            merged = intake_merge(actor=request.user, items=items)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return HttpResponseRedirect(reverse("efile:intake:index"))
+        messages.success(
+            request,
+            _("%(count)s Eingänge zu „%(name)s“ zusammengeführt.")
+            % {"count": len(items), "name": merged.filename},
+        )
+        return HttpResponseRedirect(_item_url(merged))

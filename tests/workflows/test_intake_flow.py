@@ -133,3 +133,70 @@ def test_a_redelivered_reading_job_changes_nothing(clerk_client, bauamt):
     item.refresh_from_db()
     assert item.attempts == 1
     assert _tasks(item) == before
+
+
+def _three_page_pdf() -> bytes:
+    from ocr.assemble import pdf_concat
+
+    return pdf_concat(
+        [text_pdf([f"Brief {n}", f"Inhalt von Brief {n} an das Bauamt"]) for n in "ABC"]
+    )
+
+
+def test_clerk_splits_a_scan_of_several_letters_into_parts_each_with_its_own_task(
+    clerk_client, bauamt
+):
+    item = _upload(clerk_client, bauamt, "stapel.pdf", _three_page_pdf())
+    assert item.page_count == 3
+    task_url = clerk_client.get(reverse("efile:intake:item", args=[item.pk]))["Location"]
+    page = clerk_client.get(task_url).content.decode()
+    assert "Aufteilen" in page
+    assert reverse("efile:intake:page", args=[item.pk, 3]) in page
+
+    refused = clerk_client.post(task_url, {"split": "1", "ranges": "1, 2"}, follow=True)
+    assert "Diese Seiten fehlen in der Aufteilung: 3." in refused.content.decode()
+
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        response = clerk_client.post(task_url, {"split": "1", "ranges": "1, 2-3"}, follow=True)
+    assert "in 2 Teile aufgeteilt" in response.content.decode()
+    item.refresh_from_db()
+    assert item.status == IntakeStatus.SPLIT
+    assert process_of(item).status == STATUS.DONE
+    first, second = item.parts.order_by("pk")
+    assert first.filename == "stapel (S. 1).pdf" and first.page_count == 1
+    assert "Brief A" in first.text and "Brief B" not in first.text
+    assert second.page_count == 2 and "Brief C" in second.text
+    for part in (first, second):
+        assert part.status == IntakeStatus.TO_FILE
+        assert _tasks(part)[-1] == ("file_item", STATUS.NEW)
+
+
+def test_clerk_merges_two_waiting_items_into_one(clerk_client, bauamt):
+    first = _upload(clerk_client, bauamt, "seite1.pdf", text_pdf(["Antrag Seite eins"]))
+    second = _upload(clerk_client, bauamt, "seite2.pdf", text_pdf(["Antrag Seite zwei"]))
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        response = clerk_client.post(
+            reverse("efile:intake:merge"), {"items": [second.pk, first.pk]}, follow=True
+        )
+    assert "2 Eingänge zu „seite1 (zusammengeführt).pdf“ zusammengeführt." in (
+        response.content.decode()
+    )
+    merged = IntakeItem.objects.get(filename="seite1 (zusammengeführt).pdf")
+    assert merged.page_count == 2
+    assert merged.text.index("eins") < merged.text.index("zwei")  # inbox order: oldest first
+    assert set(merged.sources.all()) == {first, second}
+    for source in (first, second):
+        source.refresh_from_db()
+        assert source.status == IntakeStatus.MERGED
+        assert process_of(source).status == STATUS.DONE
+
+
+def test_page_images_are_shown_only_to_the_department(client, clerk_client, bauamt, umwelt):
+    item = _upload(clerk_client, bauamt, "stapel.pdf", _three_page_pdf())
+    url = reverse("efile:intake:page", args=[item.pk, 2])
+    response = clerk_client.get(url)
+    assert response["Content-Type"] == "image/png"
+    assert response.content.startswith(b"\x89PNG")
+    assert clerk_client.get(reverse("efile:intake:page", args=[item.pk, 4])).status_code == 404
+    client.force_login(UserFactory(username="umwelt-clerk", role=Role.CLERK, org_units=[umwelt]))
+    assert client.get(url).status_code == 404

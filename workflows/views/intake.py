@@ -3,6 +3,7 @@ review (read again, or file by hand). Both show the item page of the Posteingang
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -11,7 +12,7 @@ from efile.models import IntakeStatus
 from efile.services.intake import intake_retry
 from efile.views.intake import IntakeFileView
 
-from ..intake import queue_reading
+from ..intake import intake_split, queue_reading
 
 
 class IntakeFileTaskView(IntakeFileView):
@@ -28,13 +29,32 @@ class IntakeFileTaskView(IntakeFileView):
             **super().get_context_data(**kwargs),
             "task": self.request.activation.task,
             "can_retry": self.failure_review and self.item.status == IntakeStatus.FAILED,
+            "can_split": not self.failure_review and (self.item.page_count or 0) > 1,
             "form_action": self.request.path,
         }
 
     def post(self, request, *args, **kwargs):
         if "retry" in request.POST:
             return self.retry()
+        if "split" in request.POST:
+            return self.split(request.POST.get("ranges", ""))
         return super().post(request, *args, **kwargs)
+
+    def split(self, ranges: str):
+        if self.failure_review:
+            raise PermissionDenied(_("Nur gelesene Dokumente können aufgeteilt werden."))
+        try:
+            with transaction.atomic():
+                parts = intake_split(actor=self.request.user, item=self.item, ranges=ranges)
+        except ValidationError as error:
+            messages.error(self.request, " ".join(error.messages))
+            return HttpResponseRedirect(self.request.path)
+        messages.success(
+            self.request,
+            _("„%(name)s“ in %(count)s Teile aufgeteilt.")
+            % {"name": self.item.filename, "count": len(parts)},
+        )
+        return HttpResponseRedirect(reverse("efile:intake:index"))
 
     def retry(self):
         if not self.failure_review:
