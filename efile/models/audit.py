@@ -15,6 +15,7 @@ AUDIT_ACTION_LABELS = {
     "efile.destroy": _("Akte vernichtet"),
     "document.create": _("Dokument abgelegt"),
     "documentversion.create": _("Version abgelegt"),
+    "documentversion.read": _("Text der Version erkannt"),
     "party.create": _("Beteiligte(n) erfasst"),
     "party.update": _("Beteiligte(n) geändert"),
     "resubmission.create": _("Wiedervorlage gesetzt"),

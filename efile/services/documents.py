@@ -26,6 +26,7 @@ from ..models import (
 )
 from ..permissions import Action, efile_require
 from .common import DOCUMENT_FIELDS, VERSION_FIELDS, is_system
+from .reading import queue_version_reading
 
 
 def lock_efile_for_upload(*, actor, efile_id: int) -> EFile:
@@ -145,6 +146,7 @@ def _create_version(
         obj=version,
         changes=diff({}, snapshot(version, VERSION_FIELDS)),
     )
+    queue_version_reading(version)
     return version
 
 
