@@ -1,7 +1,7 @@
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
-from . import views
+from . import invoices, views
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
@@ -13,5 +13,12 @@ urlpatterns = [
         "versions/<int:pk>/download/",
         views.VersionDownloadView.as_view(),
         name="api-version-download",
+    ),
+    path("invoices/", invoices.InvoiceListView.as_view(), name="api-invoice-list"),
+    path("invoices/<int:pk>/", invoices.InvoiceDetailView.as_view(), name="api-invoice-detail"),
+    path(
+        "invoices/<int:pk>/original/",
+        invoices.InvoiceOriginalView.as_view(),
+        name="api-invoice-original",
     ),
 ]

@@ -4,5 +4,10 @@ from django.utils.translation import gettext_lazy as _
 from viewflow.urls import Site
 
 from efile.viewsets import RegistryApplication
+from invoicing.viewsets import InvoicingApplication
 
-site = Site(title=_("Aktenfluss"), primary_color="#1b5e7a", viewsets=[RegistryApplication()])
+site = Site(
+    title=_("Aktenfluss"),
+    primary_color="#1b5e7a",
+    viewsets=[RegistryApplication(), InvoicingApplication()],
+)

@@ -45,6 +45,11 @@ def _member_org_unit_ids(user) -> set[int]:
     return cached
 
 
+def member_org_unit_ids(user) -> set[int]:
+    """Ids of the departments `user` belongs to (cached on the user object per request)."""
+    return _member_org_unit_ids(user)
+
+
 def is_member(user, org_unit: OrgUnit | int) -> bool:
     org_unit_id = org_unit if isinstance(org_unit, int) else org_unit.pk
     return org_unit_id in _member_org_unit_ids(user)

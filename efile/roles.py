@@ -48,8 +48,16 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
         "efile.view_resubmission",
         "efile.add_resubmission",
         "efile.change_resubmission",
+        "invoicing.view_receivedinvoice",
+        "invoicing.add_receivedinvoice",
+        "invoicing.view_invoiceattachment",
     ],
-    Role.APPROVER: ["efile.view_efile", "efile.view_document"],
+    Role.APPROVER: [
+        "efile.view_efile",
+        "efile.view_document",
+        "invoicing.view_receivedinvoice",
+        "invoicing.view_invoiceattachment",
+    ],
     Role.REGISTRY: [
         "efile.view_efile",
         "efile.view_all_efiles",
@@ -75,5 +83,9 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
         "auth.add_user",
         "auth.change_user",
         "auth.view_group",
+        "invoicing.view_ownrulelevel",
+        "invoicing.add_ownrulelevel",
+        "invoicing.change_ownrulelevel",
+        "invoicing.delete_ownrulelevel",
     ],
 }

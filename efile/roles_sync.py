@@ -9,6 +9,13 @@ from django.contrib.auth.management import create_permissions
 from .roles import ROLE_PERMISSIONS
 
 
+def _migrated(apps, app_label: str) -> bool:
+    try:
+        return bool(list(apps.get_app_config(app_label).get_models()))
+    except LookupError:
+        return False
+
+
 def roles_sync(apps, schema_editor=None) -> None:
     for app_config in apps.get_app_configs():
         app_config.models_module = True
@@ -24,6 +31,8 @@ def roles_sync(apps, schema_editor=None) -> None:
             found = permission_model.objects.filter(
                 content_type__app_label=app_label, codename=codename
             ).first()
+            if found is None and not _migrated(apps, app_label):
+                continue  # that app's own migration syncs the roles again
             if found is None:
                 raise LookupError(f"Role {role.value} refers to unknown permission {name}")
             permissions.append(found)

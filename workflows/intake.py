@@ -21,12 +21,20 @@ from django.utils.translation import gettext_lazy as _
 from viewflow import this
 from viewflow.workflow import STATUS, flow, lock
 
+from efile.blobs import blob_open, blob_read
 from efile.models import IntakeChannel, IntakeItem, IntakeStatus
 from efile.permissions import intake_items_visible
-from efile.services.intake import intake_pdf, intake_receive, intake_replace
+from efile.services.intake import intake_hand_over, intake_pdf, intake_receive, intake_replace
+from invoicing.models import InvoiceChannel
+from invoicing.services import invoice_receive
+from invoicing.syntax import detect
 from ocr.assemble import PageRangeError, parse_ranges, pdf_concat, pdf_pages
 
 from .models import IntakeProcess
+
+
+def _may_be_einvoice(item: IntakeItem) -> bool:
+    return item.mime_type in ("application/pdf", "application/xml", "text/xml")
 
 
 def may_work_on(user, process) -> bool:
@@ -67,7 +75,18 @@ class IntakeFlow(flow.Flow):
         .Else(this.review_failure)
     )
     classify = (
-        flow.Function(this.classify_item).Annotation(title=_("Einordnen")).Next(this.file_item)
+        flow.Function(this.classify_item).Annotation(title=_("Einordnen")).Next(this.is_einvoice)
+    )
+    is_einvoice = (
+        flow.If(this.einvoice)
+        .Annotation(title=_("E-Rechnung?"))
+        .Then(this.hand_over_invoice)
+        .Else(this.file_item)
+    )
+    hand_over_invoice = (
+        flow.Function(this.hand_over)
+        .Annotation(title=_("An den Rechnungseingang übergeben"))
+        .Next(this.end)
     )
     file_item = (
         DepartmentTask(this.file_view)
@@ -107,9 +126,34 @@ class IntakeFlow(flow.Flow):
         return activation.process.was_retried()
 
     def classify_item(self, activation):
-        """Record what the item was recognised as; the clerk sees it as the suggested kind."""
+        """Record what the item was recognised as: an e-invoice (XML invoice, or a PDF with
+        embedded invoice XML) goes to the invoice reception; for anything else the clerk
+        sees the recognised kind as suggestion."""
         item = activation.process.item
-        activation.process.data = {**activation.process.data, "kind": item.suggested_kind}
+        detection = detect(blob_read(item.blob)) if _may_be_einvoice(item) else None
+        activation.process.data = {
+            **activation.process.data,
+            "kind": item.suggested_kind,
+            "einvoice": bool(detection and detection.syntax),
+        }
+        activation.process.save(update_fields=["data"])
+
+    def einvoice(self, activation) -> bool:
+        return bool(activation.process.data.get("einvoice"))
+
+    def hand_over(self, activation):
+        item = activation.process.item
+        with blob_open(item.blob) as stream:
+            invoice, _created = invoice_receive(
+                actor=None,
+                org_unit=item.org_unit,
+                stream=stream,
+                filename=item.filename,
+                channel=InvoiceChannel.INTAKE,
+                intake_item=item,
+            )
+        intake_hand_over(item=item, status=IntakeStatus.INVOICE, target=invoice)
+        activation.process.data = {**activation.process.data, "invoice": invoice.pk}
         activation.process.save(update_fields=["data"])
 
     def has_view_permission(self, user, obj=None):

@@ -7,6 +7,7 @@ nothing. All writes go through the services, so the demo data has a complete aud
 import datetime as dt
 import io
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
@@ -16,7 +17,10 @@ from efile import services
 from efile.models import DisposalAction, DocumentKind, EFile, FilingPlanItem, OrgUnit, Party
 from efile.permissions import Action, efile_can
 from efile.roles import Role
+from invoicing.services import invoice_receive
+from workflows.intake import intake_start
 
+from .einvoice import Seller, xrechnung_ubl
 from .minipdf import text_pdf
 
 MUNICIPALITIES = [("kriens", "Stadt Kriens"), ("krefeld", "Stadt Krefeld")]
@@ -234,8 +238,12 @@ class DemoUser:
 DEMO_USERS = [
     DemoUser("sachbearbeitung", "Sabine", "Sachs", Role.CLERK, ("kriens-einwohner",)),
     DemoUser("registratur", "Reinhard", "Regis", Role.REGISTRY, ()),
-    DemoUser("kreditoren", "Katrin", "Kredit", Role.ACCOUNTING, ("kriens-finanzen",)),
-    DemoUser("anordnung", "Anton", "Ordner", Role.APPROVER, ("kriens-finanzen",)),
+    DemoUser(
+        "kreditoren", "Katrin", "Kredit", Role.ACCOUNTING, ("kriens-finanzen", "krefeld-finanzen")
+    ),
+    DemoUser(
+        "anordnung", "Anton", "Ordner", Role.APPROVER, ("kriens-finanzen", "krefeld-finanzen")
+    ),
     DemoUser("bauamt", "Bernd", "Bau", Role.BUILDING, ("kriens-bauamt",)),
     DemoUser("fachstelle", "Franziska", "Feuer", Role.STATEMENT, ("kriens-feuerwehr",)),
     DemoUser("antragsteller", "Anna", "Huber", Role.APPLICANT, ()),
@@ -295,7 +303,75 @@ def demo_data_load(*, password: str) -> list[tuple[DemoUser, bool]]:
                 )
             if status == "closed" and efile.is_open:
                 services.efile_close(actor=None, efile=efile, reason="Vorgang abgeschlossen")
+    _invoices(units["krefeld-finanzen"])
+    _intake(units["kriens-einwohner"])
     return users
+
+
+DEMO_SELLER = Seller(
+    name="Bürotechnik Niederrhein GmbH",
+    street="Ostwall 12",
+    city="Krefeld",
+    post_code="47798",
+    vat_id="DE123456789",
+    iban="DE02120300000000202051",
+    email="rechnung@buerotechnik.example",
+)
+
+
+def _invoices(unit: OrgUnit) -> None:
+    """Three received e-invoices: two valid, one without Leitweg-ID (BR-DE-15)."""
+    specs = [
+        ("RE-2026-0815", "05114000-00001-60", [("Toner schwarz", "4", "89.90")]),
+        ("RE-2026-0816", "05114000-00002-57", [("Kopierpapier A4, 500 Blatt", "40", "4.35")]),
+        ("RE-2026-0817", None, [("Wartung Kopierer, Pauschale", "1", "149.00")]),
+    ]
+    for number, leitweg_id, lines in specs:
+        data = xrechnung_ubl(
+            number=number,
+            issue_date="2026-11-02",
+            due_date="2026-12-02",
+            seller=DEMO_SELLER,
+            buyer_name="Stadt Krefeld",
+            buyer_reference=leitweg_id,
+            lines=[(name, Decimal(qty), Decimal(price)) for name, qty, price in lines],
+        )
+        invoice_receive(
+            actor=None, org_unit=unit, stream=io.BytesIO(data), filename=f"{number}.xml"
+        )
+
+
+def _intake(unit: OrgUnit) -> None:
+    """Two letters waiting in the inbox (Posteingang) and one empty file in the error queue."""
+    letters = [
+        (
+            "anfrage-meier.pdf",
+            [
+                "Hans Meier",
+                "Seestrasse 4, 6010 Kriens",
+                "",
+                "Anfrage Wohnsitzbestätigung",
+                "Bitte senden Sie mir eine Wohnsitzbestätigung.",
+            ],
+        ),
+        (
+            "umzug-huber.pdf",
+            [
+                "Anna Huber",
+                "Schachenstrasse 9, 6010 Kriens",
+                "",
+                "Umzugsmeldung",
+                "Ich melde den Umzug innerhalb von Kriens per 1. Dezember.",
+            ],
+        ),
+    ]
+    for filename, lines in letters:
+        intake_start(
+            actor=None, org_unit=unit, stream=io.BytesIO(text_pdf(lines)), filename=filename
+        )
+    if not unit.intake_items.filter(filename="scan-leer.pdf").exists():
+        # Failed items are not deduplicated (a sender may send a repaired file again).
+        intake_start(actor=None, org_unit=unit, stream=io.BytesIO(b""), filename="scan-leer.pdf")
 
 
 def _org_units() -> dict[str, OrgUnit]:

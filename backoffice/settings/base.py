@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "backoffice",
     "efile",
     "workflows",
+    "invoicing",
     "api",
 ]
 
@@ -137,6 +138,12 @@ AKTENFLUSS_PAGE_SIZE = env_int("AKTENFLUSS_PAGE_SIZE", 25)
 # (unset or empty) means the command needs the folder as its argument.
 _scan_dir = env_str("AKTENFLUSS_SCAN_DIR", default="")
 AKTENFLUSS_SCAN_DIR = Path(_scan_dir).expanduser().resolve() if _scan_dir else None
+# Optional: a downloaded KoSIT validator configuration (scenarios.xml + XSLT). Each invoice is
+# then also checked with those official files (saxonche) and disagreements are shown.
+_official_rules = env_str("AKTENFLUSS_OFFICIAL_RULES_DIR", default="")
+AKTENFLUSS_OFFICIAL_RULES_DIR = (
+    Path(_official_rules).expanduser().resolve() if _official_rules else None
+)
 
 # Celery. Without a broker URL the embedded default runs tasks eagerly inside the calling
 # process: no Redis and no worker process are needed, and a task runs exactly when its

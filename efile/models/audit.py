@@ -31,6 +31,10 @@ AUDIT_ACTION_LABELS = {
     "intake.file": _("Eingang abgelegt"),
     "intake.split": _("Eingang aufgeteilt"),
     "intake.merged": _("Eingang zusammengeführt"),
+    "intake.hand_over": _("Eingang übergeben"),
+    "invoice.receive": _("Rechnung entgegengenommen"),
+    "ownrulelevel.create": _("Stufe einer eigenen Prüfung festgelegt"),
+    "ownrulelevel.update": _("Stufe einer eigenen Prüfung geändert"),
 }
 
 

@@ -24,6 +24,7 @@ class IntakeStatus(models.TextChoices):
     FAILED = "failed", _("Fehlerablage")
     SPLIT = "split", _("Aufgeteilt")
     MERGED = "merged", _("Zusammengeführt")
+    INVOICE = "invoice", _("An Rechnungseingang übergeben")
 
 
 class IntakeItem(models.Model):

@@ -364,3 +364,23 @@ def intake_replace(
         )
     for part in parts:
         part.sources.add(*sources)
+
+
+@transaction.atomic
+def intake_hand_over(*, item: IntakeItem, status: str, target) -> IntakeItem:
+    """Record that a waiting item was handed over to a specialised reception (e-invoices);
+    it leaves the inbox, its original stays stored."""
+    locked = IntakeItem.objects.select_for_update().get(pk=item.pk)
+    if locked.status != IntakeStatus.TO_FILE:
+        raise ValidationError(
+            _("„%(name)s“ wartet nicht mehr auf die Zuordnung.") % {"name": locked.filename}
+        )
+    locked.status = status
+    locked.save(update_fields=["status"])
+    audit_record(
+        actor=None,
+        action="intake.hand_over",
+        obj=locked,
+        changes={"status": [IntakeStatus.TO_FILE, status], "target": [None, str(target)]},
+    )
+    return locked

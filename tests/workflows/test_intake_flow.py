@@ -52,6 +52,7 @@ def test_uploaded_letter_is_read_by_the_job_and_filed_by_a_clerk_of_its_departme
         ("read", STATUS.DONE),
         ("is_readable", STATUS.DONE),
         ("classify", STATUS.DONE),
+        ("is_einvoice", STATUS.DONE),
         ("file_item", STATUS.NEW),
     ]
 

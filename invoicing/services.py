@@ -1,0 +1,213 @@
+"""Receiving e-invoices: store the original first, validate, record verdict and findings.
+
+Nothing received is lost: the bytes are stored before validation, and a file that cannot be
+validated is kept with the verdict "nicht geprüft" and a German reason.
+"""
+
+import io
+import logging
+from decimal import Decimal
+from typing import IO
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from efile.audit import audit_record
+from efile.blobs import blob_read, blob_store
+from efile.models import OrgUnit
+from efile.permissions import is_member
+from efile.services.common import is_system
+
+from .models import InvoiceAttachment, InvoiceChannel, OwnRuleLevel, ReceivedInvoice, Verdict
+from .validation.findings import Severity
+from .validation.run import ValidationResult, validate
+
+logger = logging.getLogger(__name__)
+
+DUPLICATE_RULE = "OWN-DUPLICATE"
+_REJECTING = {str(Severity.FATAL), str(Severity.ERROR)}
+
+
+def _check_may_receive(actor, org_unit: OrgUnit) -> None:
+    if is_system(actor) or actor.is_superuser:
+        return
+    if not actor.has_perm("invoicing.add_receivedinvoice") or not is_member(actor, org_unit):
+        raise PermissionDenied(
+            _("Sie dürfen für „%(unit)s“ keine Rechnungen entgegennehmen.")
+            % {"unit": org_unit.name}
+        )
+
+
+def _validated(data: bytes, filename: str) -> ValidationResult | None:
+    try:
+        return validate(data, filename=filename)
+    except Exception:  # validate() handles bad input itself; this is a bug: keep the file
+        logger.exception("Validating %s failed", filename)
+        return None
+
+
+def _finding_rows(result: ValidationResult | None) -> list[dict]:
+    if result is None:
+        return [
+            {
+                "rule": "NOT-CHECKED",
+                "severity": "fatal",
+                "field": None,
+                "path": None,
+                "message_de": _(
+                    "Die Rechnung konnte wegen eines internen Fehlers nicht geprüft werden. "
+                    "Das Original ist gespeichert."
+                ),
+                "message_en": "The invoice could not be checked because of an internal error.",
+            }
+        ]
+    return [{**finding.as_json(), "layer": int(finding.layer)} for finding in result.findings]
+
+
+def _raise_own_rules(rows: list[dict]) -> None:
+    """Apply the administrator's choice of own checks that count as errors."""
+    rejecting = set(OwnRuleLevel.objects.filter(reject=True).values_list("rule", flat=True))
+    for row in rows:
+        if row["rule"] in rejecting and row["severity"] == str(Severity.WARNING):
+            row["severity"] = str(Severity.ERROR)
+
+
+def _earlier_duplicate(*, number: str, seller_vat_id: str, seller_name: str):
+    if not number or not (seller_vat_id or seller_name):
+        return None
+    earlier = ReceivedInvoice.objects.filter(number=number)
+    earlier = (
+        earlier.filter(seller_vat_id=seller_vat_id)
+        if seller_vat_id
+        else earlier.filter(seller_name=seller_name)
+    )
+    return earlier.order_by("received_at").first()
+
+
+def _attachments_of(result: ValidationResult | None):
+    invoice = result.invoice if result is not None else None
+    for number, attachment in enumerate(invoice.attachments if invoice else (), start=1):
+        if attachment.content:
+            name = attachment.filename or f"anlage-{number}"
+            yield name, attachment
+
+
+@transaction.atomic
+def invoice_receive(
+    *,
+    actor,
+    org_unit: OrgUnit,
+    stream: IO[bytes],
+    filename: str,
+    channel: str = InvoiceChannel.UPLOAD,
+    intake_item=None,
+) -> tuple[ReceivedInvoice, bool]:
+    """Store and validate a received e-invoice file (UBL, CII or PDF with embedded XML).
+
+    Returns `(invoice, created)`; the same bytes received again return the earlier invoice.
+    """
+    _check_may_receive(actor, org_unit)
+    stored = blob_store(stream)
+    existing = ReceivedInvoice.objects.filter(sha256=stored.sha256).first()
+    if existing is not None:
+        return existing, False
+    result = _validated(blob_read(stored.name), filename)
+    rows = _finding_rows(result)
+    model = result.invoice if result is not None else None
+    seller = model.seller if model else None
+    totals = model.totals if model else None
+    fields = {
+        "number": (model.number or "")[:200] if model else "",
+        "issue_date": model.issue_date if model else None,
+        "due_date": model.due_date if model else None,
+        "currency": (model.currency or "")[:3] if model else "",
+        "amount_due": _amount(totals.payable) if totals else None,
+        "seller_name": ((seller.name if seller else "") or "")[:300],
+        "seller_vat_id": ((seller.vat_id if seller else "") or "")[:40],
+        "buyer_reference": (model.buyer_reference or "")[:200] if model else "",
+    }
+    earlier = _earlier_duplicate(
+        number=fields["number"],
+        seller_vat_id=fields["seller_vat_id"],
+        seller_name=fields["seller_name"],
+    )
+    if earlier is not None:
+        rows.append(
+            {
+                "rule": DUPLICATE_RULE,
+                "severity": str(Severity.WARNING),
+                "field": "BT-1",
+                "path": None,
+                "layer": 8,
+                "message_de": _(
+                    "Eine Rechnung Nr. %(number)s dieses Verkäufers ist bereits am %(date)s "
+                    "eingegangen (möglicherweise doppelt)."
+                )
+                % {"number": earlier.number, "date": date_format(earlier.received_at.date())},
+                "message_en": (
+                    f"An invoice no. {earlier.number} of this seller was already received "
+                    f"on {earlier.received_at.date().isoformat()} (possibly a duplicate)."
+                ),
+            }
+        )
+    _raise_own_rules(rows)
+    errors = sum(1 for row in rows if row["severity"] in _REJECTING)
+    checked = result is not None and result.checked
+    invoice = ReceivedInvoice.objects.create(
+        org_unit=org_unit,
+        channel=channel,
+        filename=filename[:255],
+        sha256=stored.sha256,
+        blob=stored.name,
+        size=stored.size,
+        received_by=None if is_system(actor) else actor,
+        intake_item=intake_item,
+        syntax=(result.syntax or "") if result else "",
+        profile=result.profile if result else "",
+        customization_id=(result.customization_id or "")[:300] if result else "",
+        verdict=(Verdict.INVALID if errors else Verdict.VALID) if checked else Verdict.NOT_CHECKED,
+        error_count=errors,
+        warning_count=sum(1 for row in rows if row["severity"] == str(Severity.WARNING)),
+        findings=rows,
+        **fields,
+    )
+    for name, attachment in _attachments_of(result):
+        blob = blob_store(io.BytesIO(attachment.content))
+        InvoiceAttachment.objects.create(
+            invoice=invoice,
+            filename=name[:255],
+            description=(attachment.description or "")[:500],
+            mime_type=(attachment.mime_code or "")[:100],
+            sha256=blob.sha256,
+            blob=blob.name,
+            size=blob.size,
+        )
+    audit_record(
+        actor=actor,
+        action="invoice.receive",
+        obj=invoice,
+        changes={
+            "filename": [None, invoice.filename],
+            "sha256": [None, invoice.sha256],
+            "verdict": [None, invoice.verdict],
+            "errors": [None, [row["rule"] for row in rows if row["severity"] in _REJECTING]],
+        },
+    )
+    return invoice, True
+
+
+def _amount(value) -> Decimal | None:
+    if value is None:
+        return None
+    try:
+        quantized = Decimal(value).quantize(Decimal("0.01"))
+    except ArithmeticError:
+        return None
+    return quantized if abs(quantized) < Decimal("1e17") else None
+
+
+def invoice_result(invoice: ReceivedInvoice) -> ValidationResult | None:
+    """Validate the stored original again (for the presentation: model and findings)."""
+    return _validated(blob_read(invoice.blob), invoice.filename)

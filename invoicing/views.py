@@ -1,0 +1,206 @@
+"""Pages of the invoice reception: list, upload, the invoice with its findings, downloads."""
+
+import dataclasses
+import logging
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.generic import TemplateView
+
+from efile.views.downloads import blob_response
+
+from .forms import InvoiceFilterForm, InvoiceUploadForm
+from .models import InvoiceAttachment, ReceivedInvoice
+from .permissions import invoices_visible, org_units_for_invoices
+from .services import invoice_receive, invoice_result
+from .validation.findings import Finding, Layer, Severity
+
+logger = logging.getLogger(__name__)
+
+
+def _invoice_or_404(request, pk: int) -> ReceivedInvoice:
+    try:
+        return invoices_visible(request.user).select_related("org_unit").get(pk=pk)
+    except ReceivedInvoice.DoesNotExist as exc:
+        raise Http404(_("Rechnung nicht gefunden.")) from exc
+
+
+def stored_result(invoice: ReceivedInvoice):
+    """The invoice model from the stored original, with the findings recorded at receipt
+    (they include the duplicate check and the administrator's rule levels)."""
+    result = invoice_result(invoice)
+    findings = tuple(
+        Finding(
+            rule=row["rule"],
+            severity=Severity(row["severity"]),
+            layer=Layer(row.get("layer") or Layer.OWN),
+            message_de=row.get("message_de") or row.get("message") or "",
+            message_en=row.get("message_en") or "",
+            field=row.get("field"),
+            path=row.get("path"),
+        )
+        for row in invoice.findings
+    )
+    if result is None:
+        return None
+    return dataclasses.replace(
+        result,
+        findings=findings,
+        errors=tuple(f for f in findings if f.severity.rejects),
+        warnings=tuple(f for f in findings if f.severity is Severity.WARNING),
+        valid={"valid": True, "invalid": False}.get(invoice.verdict),
+    )
+
+
+class InvoiceListView(LoginRequiredMixin, TemplateView):
+    template_name = "invoicing/invoice_list.html"
+
+    def get_context_data(self, **kwargs):
+        user = self.request.user
+        if not user.has_perm("invoicing.view_receivedinvoice"):
+            raise PermissionDenied(_("Sie dürfen keine Eingangsrechnungen sehen."))
+        form = InvoiceFilterForm(self.request.GET or None)
+        invoices = invoices_visible(user).select_related("org_unit")
+        if form.is_valid():
+            query = form.cleaned_data["q"].strip()
+            if query:
+                invoices = invoices.filter(
+                    Q(number__icontains=query)
+                    | Q(seller_name__icontains=query)
+                    | Q(buyer_reference__icontains=query)
+                    | Q(filename__icontains=query)
+                )
+            if form.cleaned_data["verdict"]:
+                invoices = invoices.filter(verdict=form.cleaned_data["verdict"])
+        units = org_units_for_invoices(user)
+        return {
+            **super().get_context_data(**kwargs),
+            "filter_form": form,
+            "page_obj": Paginator(invoices, 25).get_page(self.request.GET.get("page")),
+            "upload_form": InvoiceUploadForm(org_units=units) if units.exists() else None,
+        }
+
+
+class InvoiceUploadView(LoginRequiredMixin, View):
+    def post(self, request):
+        form = InvoiceUploadForm(
+            request.POST, request.FILES, org_units=org_units_for_invoices(request.user)
+        )
+        if not form.is_valid():
+            for errors in form.errors.values():
+                messages.error(request, " ".join(errors))
+            return HttpResponseRedirect(reverse("invoicing:invoices:index"))
+        last = None
+        for upload in form.cleaned_data["files"]:
+            invoice, created = invoice_receive(
+                actor=request.user,
+                org_unit=form.cleaned_data["org_unit"],
+                stream=upload,
+                filename=upload.name,
+            )
+            last = invoice
+            if not created:
+                messages.warning(
+                    request,
+                    _("„%(name)s“ ist bereits eingegangen (als „%(earlier)s“).")
+                    % {"name": upload.name, "earlier": invoice},
+                )
+            else:
+                messages.info(
+                    request,
+                    _("„%(name)s“: %(verdict)s, %(errors)s Fehler, %(warnings)s Hinweise.")
+                    % {
+                        "name": upload.name,
+                        "verdict": invoice.get_verdict_display(),
+                        "errors": invoice.error_count,
+                        "warnings": invoice.warning_count,
+                    },
+                )
+        if last is not None and len(form.cleaned_data["files"]) == 1:
+            return HttpResponseRedirect(reverse("invoicing:invoices:detail", args=[last.pk]))
+        return HttpResponseRedirect(reverse("invoicing:invoices:index"))
+
+
+def official_comparison(invoice: ReceivedInvoice, result):
+    """Cross-check with the operator's copy of the official KoSIT rules, if configured."""
+    directory = getattr(settings, "AKTENFLUSS_OFFICIAL_RULES_DIR", None)
+    if not directory or result is None or result.xml is None:
+        return None
+    from .official import compare, official_rules
+
+    comparison = compare(result, official_rules(directory).check(result.xml))
+    if comparison.checked and not comparison.agree:
+        logger.warning(
+            "Official rules disagree on invoice %s: %s", invoice.pk, comparison.summary_en
+        )
+    elif not comparison.checked:
+        logger.info("Official cross-check of invoice %s: %s", invoice.pk, comparison.summary_en)
+    return comparison
+
+
+class InvoiceDetailView(LoginRequiredMixin, TemplateView):
+    template_name = "invoicing/invoice_detail.html"
+
+    def get_context_data(self, **kwargs):
+        from .presentation import present
+
+        invoice = _invoice_or_404(self.request, kwargs["pk"])
+        result = stored_result(invoice)
+        return {
+            **super().get_context_data(**kwargs),
+            "invoice": invoice,
+            "presentation": present(result) if result is not None else None,
+            "attachments": invoice.attachments.all(),
+            "official": official_comparison(invoice, result),
+        }
+
+
+class InvoiceOriginalView(LoginRequiredMixin, View):
+    def get(self, request, pk: int):
+        invoice = _invoice_or_404(request, pk)
+        mime = "application/pdf" if invoice.syntax == "pdf" else "application/xml"
+        return blob_response(
+            blob=invoice.blob, filename=invoice.filename, mime_type=mime, inline=False
+        )
+
+
+class InvoicePdfView(LoginRequiredMixin, View):
+    """The invoice rendered for the archive, with its findings."""
+
+    def get(self, request, pk: int):
+        from .archive_pdf import invoice_pdf
+        from .presentation import present
+
+        invoice = _invoice_or_404(request, pk)
+        result = stored_result(invoice)
+        if result is None:
+            raise Http404(_("Für diese Rechnung gibt es keine Darstellung."))
+        response = HttpResponse(invoice_pdf(present(result)), content_type="application/pdf")
+        stem = (invoice.number or invoice.filename.rsplit(".", 1)[0])[:80]
+        safe = "".join(ch if ch.isalnum() or ch in "-_." else "_" for ch in stem)
+        response["Content-Disposition"] = f'attachment; filename="Rechnung-{safe}.pdf"'
+        response["X-Content-Type-Options"] = "nosniff"
+        return response
+
+
+class InvoiceAttachmentView(LoginRequiredMixin, View):
+    def get(self, request, pk: int, attachment_pk: int):
+        invoice = _invoice_or_404(request, pk)
+        try:
+            attachment = invoice.attachments.get(pk=attachment_pk)
+        except InvoiceAttachment.DoesNotExist as exc:
+            raise Http404(_("Anlage nicht gefunden.")) from exc
+        return blob_response(
+            blob=attachment.blob,
+            filename=attachment.filename,
+            mime_type=attachment.mime_type or "application/octet-stream",
+            inline=False,
+        )
