@@ -205,3 +205,10 @@ def test_ingest_refuses_to_run_for_an_unknown_department(tmp_path):
     (tmp_path / "brief.pdf").write_bytes(LETTER)
     with pytest.raises(CommandError):
         call_command("ingest", str(tmp_path), "--org-unit", "gibtsnicht")
+
+
+def test_ingest_knows_every_intake_status():
+    from backoffice.management.commands.ingest import _STATUS
+
+    assert set(_STATUS) == set(IntakeStatus.values)
+    assert set(_STATUS.values()) == {"filed", "to_file", "failed"}

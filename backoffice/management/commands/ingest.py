@@ -22,6 +22,9 @@ _STATUS = {
     IntakeStatus.TO_FILE: "to_file",
     IntakeStatus.FILED: "filed",
     IntakeStatus.FAILED: "failed",
+    IntakeStatus.INVOICE: "filed",  # handed over to the invoice reception
+    IntakeStatus.SPLIT: "filed",
+    IntakeStatus.MERGED: "filed",
 }
 _STATUS_DE = {"to_file": "zuzuordnen", "filed": "abgelegt", "failed": "Fehlerablage"}
 
