@@ -1,6 +1,9 @@
 """What every rule gets to look at: the parsed XML tree, the invoice model and the profile."""
 
+import functools
 from dataclasses import dataclass, field
+
+from lxml import etree
 
 from invoicing.validation.findings import Severity
 
@@ -17,6 +20,18 @@ NAMESPACES = {
     "udt": "urn:un:unece:uncefact:data:standard:UnqualifiedDataType:100",
     "qdt": "urn:un:unece:uncefact:data:standard:QualifiedDataType:100",
 }
+
+_COMPILED: dict[str, etree.XPath] = {}
+
+
+def compiled(expression: str) -> etree.XPath:
+    """The expression compiled once with `NAMESPACES` (`node.xpath(...)` compiles every call).
+
+    lxml serialises concurrent calls of one XPath object, so sharing them is thread-safe."""
+    found = _COMPILED.get(expression)
+    if found is None:
+        found = _COMPILED[expression] = etree.XPath(expression, namespaces=NAMESPACES)
+    return found
 
 
 @dataclass
@@ -35,12 +50,42 @@ class ValidationContext:
     invoice: object | None = None
     customization_id: str = ""
     overrides: dict[str, Severity] = field(default_factory=dict)
+    # per-document results shared between rules (XPath results, derived node lists); the tree
+    # must not change while the context is in use
+    memo: dict = field(default_factory=dict, init=False, repr=False, compare=False)
+
+    @functools.cached_property
+    def elements(self) -> list[tuple[str, object]]:
+        """(tag in Clark notation, element) of `root` and all its descendant elements, in
+        document order (`root.iter(etree.Element)`), collected once per document."""
+        if self.root is None:
+            return []
+        return [(node.tag, node) for node in self.root.iter(etree.Element)]
+
+    @functools.cached_property
+    def names(self) -> frozenset[str]:
+        """Every element tag (Clark notation) and attribute name (`@` + Clark notation) that
+        occurs in the document; rules with `requires` use it to skip documents in which they
+        cannot find anything."""
+        found: set[str] = set()
+        add = found.add
+        for tag, node in self.elements:
+            add(tag)
+            for key in node.keys():  # noqa: SIM118 - iterating an element yields children
+                add("@" + key)
+        return frozenset(found)
 
     def severity_for(self, rule) -> Severity:
         return self.overrides.get(rule.id, rule.severity)
 
     def xpath(self, expression: str, node=None) -> list:
-        return (self.root if node is None else node).xpath(expression, namespaces=NAMESPACES)
+        """`expression` evaluated at `node` (default: the root); computed once per document,
+        lists are handed out as copies."""
+        key = ("xpath", expression, node)
+        found = self.memo.get(key)
+        if found is None:
+            found = self.memo[key] = compiled(expression)(self.root if node is None else node)
+        return list(found) if isinstance(found, list) else found
 
     def path_of(self, node) -> str:
         return node.getroottree().getpath(node)

@@ -34,12 +34,25 @@ class Rule:
     field: str | None = None
     syntaxes: frozenset[str] = frozenset({"ubl", "cii"})
     applies: Callable[["object"], bool] | None = None
+    # Alternatives of names (see `ValidationContext.names`): the rule can only find something
+    # when the document contains every name of at least one set. None: no such shortcut.
+    requires: tuple[frozenset[str], ...] | None = None
 
-    def run(self, context) -> Iterator[Finding]:
+    def possible(self, names: frozenset[str]) -> bool:
+        """False when the document (its `names`) cannot violate the rule (see `requires`)."""
+        return self.requires is None or any(need <= names for need in self.requires)
+
+    def run(self, context) -> Iterable[Finding]:
+        """The findings of the rule for the document (nothing when it does not apply)."""
         if context.syntax not in self.syntaxes:
-            return
+            return ()
+        if self.requires is not None and not self.possible(context.names):
+            return ()
         if self.applies is not None and not self.applies(context):
-            return
+            return ()
+        return self._findings(context)
+
+    def _findings(self, context) -> Iterator[Finding]:
         severity = context.severity_for(self)
         for place in self.check(context):
             violation = place if isinstance(place, Violation) else Violation(path=place)
@@ -67,8 +80,13 @@ def rule(
     en: str,
     syntaxes: Iterable[str] = ("ubl", "cii"),
     applies: Callable[["object"], bool] | None = None,
+    requires: Iterable[frozenset[str]] | None = None,
 ) -> Callable[[Check], Check]:
-    """Register `check` under `rule_id`; one id may have one function per syntax."""
+    """Register `check` under `rule_id`; one id may have one function per syntax.
+
+    `requires` (optional) lists sets of element tags / `@`attribute names of which the
+    document must contain at least one set completely for the check to find anything; the
+    rule is skipped for other documents (a shortcut only, the check must agree with it)."""
 
     def register(check: Check) -> Check:
         entry = Rule(
@@ -81,6 +99,7 @@ def rule(
             check=check,
             syntaxes=frozenset(syntaxes),
             applies=applies,
+            requires=None if requires is None else tuple(requires),
         )
         key = f"{rule_id}@{','.join(sorted(entry.syntaxes))}"
         if key in RULES:

@@ -133,20 +133,89 @@ def _load_rules() -> str | None:
     return _rules_error
 
 
-_by_layer_cache: tuple[tuple[int, int], dict[tuple[Layer, str], list[Rule]]] = ((0, -1), {})
+class LayerPlan:
+    """The rules of one (layer, syntax) in registry order, with an index of the names their
+    `requires` need, so that a document only pays for the table-driven rules it can violate."""
+
+    def __init__(self, rules: list[Rule]):
+        self.rules = tuple(rules)
+        self.always = tuple(entry for entry in rules if entry.requires is None)
+        self._always_positions = frozenset(
+            position for position, entry in enumerate(rules) if entry.requires is None
+        )
+        # every alternative filed under one of its names (the longest: usually the rarest)
+        by_key: dict[str, list[tuple[int, frozenset[str]]]] = {}
+        for position, entry in enumerate(rules):
+            for need in entry.requires or ():
+                by_key.setdefault(max(sorted(need), key=len), []).append((position, need))
+        self._by_key = by_key
+        self._keys = frozenset(by_key)
+
+    def select(self, context: ValidationContext) -> tuple[Rule, ...] | list[Rule]:
+        """The rules to run for the document: those without `requires`, and those whose
+        `requires` the document meets (`Rule.possible`), in registry order."""
+        if not self._keys:
+            return self.rules
+        names = context.names
+        chosen: set[int] = set()
+        for key in self._keys.intersection(names):
+            for position, need in self._by_key[key]:
+                if need <= names:
+                    chosen.add(position)
+        if not chosen:
+            return self.always
+        return [self.rules[position] for position in sorted(chosen | self._always_positions)]
 
 
-def _rules_by_layer() -> dict[tuple[Layer, str], list[Rule]]:
+_by_layer_cache: tuple[tuple[int, int], dict[tuple[Layer, str], LayerPlan]] = ((0, -1), {})
+
+
+def _plans() -> dict[tuple[Layer, str], LayerPlan]:
     """Registered rules grouped by (layer, syntax), rebuilt when the registry changes."""
     global _by_layer_cache
     key, table = _by_layer_cache
     if key != (id(RULES), len(RULES)):
-        table = {}
+        grouped: dict[tuple[Layer, str], list[Rule]] = {}
         for entry in RULES.values():
             for syntax in entry.syntaxes:
-                table.setdefault((entry.layer, syntax), []).append(entry)
+                grouped.setdefault((entry.layer, syntax), []).append(entry)
+        table = {group: LayerPlan(rules) for group, rules in grouped.items()}
         _by_layer_cache = ((id(RULES), len(RULES)), table)
     return table
+
+
+def _rules_by_layer() -> dict[tuple[Layer, str], list[Rule]]:
+    """Registered rules grouped by (layer, syntax), in registry order."""
+    return {group: list(plan.rules) for group, plan in _plans().items()}
+
+
+def run_layer(layer: Layer, context: ValidationContext, findings: list[Finding]) -> list[str]:
+    """Run the rules of one layer for the context's syntax, appending their findings to
+    `findings`; return the ids of the rules that raised."""
+    plan = _plans().get((layer, context.syntax))
+    if plan is None:
+        return []
+    try:
+        rules = plan.select(context)
+    except Exception:  # cannot happen on a parsed tree; then each rule runs (and reports) itself
+        logger.exception("rule selection failed")
+        rules = plan.rules
+    failed: list[str] = []
+    applicable: dict[object, bool] = {}  # many rules share one `applies` (e.g. all Factur-X)
+    for entry in rules:
+        try:
+            applies = entry.applies
+            if applies is not None:
+                verdict = applicable.get(applies)
+                if verdict is None:
+                    verdict = applicable[applies] = bool(applies(context))
+                if not verdict:
+                    continue  # as in Rule.run
+            findings.extend(entry.run(context))
+        except Exception:
+            logger.exception("rule %s failed", entry.id)
+            failed.append(entry.id)
+    return failed
 
 
 def validate(data: bytes, *, filename: str | None = None) -> ValidationResult:
@@ -231,15 +300,8 @@ def validate(data: bytes, *, filename: str | None = None) -> ValidationResult:
         customization_id=detection.customization_id,
         overrides=dict(scenario.overrides),
     )
-    by_layer = _rules_by_layer()
     for layer in scenario.layers:
-        failed: list[str] = []
-        for entry in by_layer.get((layer, detection.syntax), ()):
-            try:
-                findings.extend(entry.run(context))
-            except Exception:
-                logger.exception("rule %s failed", entry.id)
-                failed.append(entry.id)
+        failed = run_layer(layer, context, findings)
         if failed:
             checked = False
             names = ", ".join(sorted(set(failed)))

@@ -14,7 +14,7 @@ import re
 
 from lxml import etree
 
-from invoicing.validation.context import NAMESPACES
+from invoicing.validation.context import NAMESPACES, compiled
 from invoicing.validation.findings import Layer, Severity
 from invoicing.validation.registry import Violation, rule
 from invoicing.validation.rules.syntax_tables import Row, applies_cen, load_rows, register_table
@@ -110,7 +110,7 @@ def _cii_rule(rule_id: str, *, de: str, en: str, field: str | None = None, sever
 
 
 def _x(node, expression: str) -> list:
-    return node.xpath(expression, namespaces=NAMESPACES)
+    return compiled(expression)(node)
 
 
 def _text(node) -> str:
@@ -122,8 +122,16 @@ def _local(node) -> str:
 
 
 def _elements_ending(ctx, suffix: str, namespace_prefix: str = "ram") -> list:
-    namespace = NAMESPACES[namespace_prefix]
-    return [node for node in ctx.root.iter(f"{{{namespace}}}*") if _local(node).endswith(suffix)]
+    """The elements of the namespace whose local name ends with `suffix` (once per document;
+    the Clark tag `{ns}local` ends with the suffix exactly when the local name does)."""
+    key = ("cii_syntax.elements_ending", suffix, namespace_prefix)
+    found = ctx.memo.get(key)
+    if found is None:
+        namespace = NAMESPACES[namespace_prefix]
+        found = ctx.memo[key] = [
+            node for node in ctx.root.iter(f"{{{namespace}}}*") if node.tag.endswith(suffix)
+        ]
+    return found
 
 
 # ---------------------------------------------------------------------------------------------

@@ -23,7 +23,7 @@ from functools import cache
 
 from lxml import etree
 
-from invoicing.validation.context import NAMESPACES
+from invoicing.validation.context import NAMESPACES, compiled
 from invoicing.validation.findings import Layer, Severity
 from invoicing.validation.registry import Violation, rule
 from invoicing.validation.rules.syntax_tables import DATA, ContextIndex, Row
@@ -46,8 +46,11 @@ def is_facturx(ctx) -> bool:
     """A Factur-X / ZUGFeRD 2 CII invoice of one of the profiles checked here."""
     if ctx.syntax != "cii" or ctx.profile not in FACTURX_PROFILES:
         return False
-    guideline = str(ctx.xpath(GUIDELINE)).lower()
-    return "factur-x.eu" in guideline or "zugferd.de" in guideline
+    found = ctx.memo.get("is_facturx")
+    if found is None:
+        guideline = str(ctx.xpath(GUIDELINE)).lower()
+        found = ctx.memo["is_facturx"] = "factur-x.eu" in guideline or "zugferd.de" in guideline
+    return found
 
 
 def _read(name: str) -> list[dict]:
@@ -127,10 +130,10 @@ def not_used_in_profile(ctx):
 
 def _value(node, expression: str) -> str:
     if expression == ".":
-        return node.xpath("string(.)")
+        return compiled("string(.)")(node)
     if expression.startswith("@"):
         return node.get(expression[1:]) or ""
-    return str(node.xpath(f"string({expression})", namespaces=NAMESPACES))
+    return str(compiled(f"string({expression})")(node))
 
 
 def _register_code_rule(rule_id: str, rows: list[dict]) -> None:

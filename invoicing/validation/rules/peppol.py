@@ -197,17 +197,16 @@ def process_format(ctx):
     en="Document MUST not contain empty elements.",
 )
 def no_empty_elements(ctx):
-    for node in ctx.root.iter():
-        if not isinstance(node.tag, str):
+    # `text.strip()` is empty exactly when `normalize_space(text)` is (both use str.isspace)
+    for tag, node in ctx.elements:
+        if (node.text or "").strip():
             continue
-        if any(isinstance(child.tag, str) for child in node):
-            continue
-        if normalize_space(node.text or ""):
-            continue
-        text = "".join(child.tail or "" for child in node)
-        if normalize_space(text):
-            continue
-        if ctx.syntax == "cii" and node.tag.endswith("}ApplicableHeaderTradeDelivery"):
+        if len(node):  # children: elements, or comments / processing instructions
+            if any(isinstance(child.tag, str) for child in node):
+                continue
+            if "".join(child.tail or "" for child in node).strip():
+                continue
+        if ctx.syntax == "cii" and tag.endswith("}ApplicableHeaderTradeDelivery"):
             continue  # CII needs this group even when it carries nothing
         yield ctx.path_of(node)
 

@@ -80,6 +80,149 @@ def xpath1(expression: str) -> str:
     return _SOME_IN_LIST.sub(some_in_list, _ENDS_WITH.sub(ends_with, expression))
 
 
+_STEP = re.compile(r"(@?)(?:([A-Za-z_][\w.-]*):)?([A-Za-z_][\w.-]*|\*)|\.\.?")
+
+
+def required_names(expression: str) -> tuple[frozenset[str], ...] | None:
+    """What a document must contain for `expression` (a location path) to select anything.
+
+    One set per branch of a top-level union: the element tags (Clark notation) and
+    `@`attribute names of the path's named steps. Predicates and parenthesised unions are
+    left out (they only narrow the selection). None when the expression is not such a plain
+    path (then nothing can be skipped).
+    """
+    branches: list[str] = [""]
+    depth = 0
+    for char in expression:
+        if char in "([":
+            if char == "(" and depth == 0 and branches[-1] and branches[-1][-1] not in "/|":
+                return None  # a function call
+            depth += 1
+        elif char in ")]":
+            depth -= 1
+        elif depth == 0:
+            if char == "|":
+                branches.append("")
+            else:
+                branches[-1] += char
+    result = []
+    for branch in branches:
+        names = set()
+        for step in branch.strip().split("/"):
+            if not step:
+                continue  # leading "/", "//", or a removed parenthesised union
+            match = _STEP.fullmatch(step)
+            if match is None:
+                return None
+            attribute, prefix, local = match.groups()
+            if local is None or local == "*":
+                continue
+            if prefix is not None and prefix not in NAMESPACES:
+                return None
+            name = f"{{{NAMESPACES[prefix]}}}{local}" if prefix else local
+            names.add(f"@{name}" if attribute else name)
+        if not names:
+            return None
+        result.append(frozenset(names))
+    return tuple(result)
+
+
+_NAME_ENDS_WITH = re.compile(
+    r"//(?:(\w+):)?\*\[ends-with\(name\(\), '(\w+)'\)(?: and not \(self::(\w+):(\w+)\))?\]"
+)
+
+
+class _Document:
+    """One walk over a document's elements: (tag, element) in document order, the elements
+    by their absolute path of tags, and the set of tags."""
+
+    def __init__(self, root):
+        self.elements: list[tuple[str, object]] = []
+        self.by_path: dict[tuple[str, ...], list] = {}
+        paths: dict[object, tuple[str, ...]] = {}
+        for node in root.getroottree().getroot().iter(etree.Element):
+            tag = node.tag
+            parent = node.getparent()
+            path = paths[node] = (paths[parent] if parent is not None else ()) + (tag,)
+            self.elements.append((tag, node))
+            self.by_path.setdefault(path, []).append(node)
+        self.tags = frozenset(tag for tag, _ in self.elements)
+
+
+class _NameEndsWith:
+    """`//ram:*[ends-with(name(), 'X')]` (optionally `and not (self::ram:Y)`) or
+    `//*[ends-with(name(), 'X')]`, decided on the Clark tags of all elements (`{namespace}local`
+    ends with X exactly when the qualified name does) instead of by an XPath walk."""
+
+    def __init__(self, match: re.Match):
+        prefix, self.suffix, not_prefix, not_local = match.groups()
+        self.namespace = f"{{{NAMESPACES[prefix]}}}" if prefix else ""
+        self.excluded = f"{{{NAMESPACES[not_prefix]}}}{not_local}" if not_prefix else None
+
+    def __call__(self, root, document: _Document) -> list:
+        suffix, namespace, excluded = self.suffix, self.namespace, self.excluded
+        return [
+            node
+            for tag, node in document.elements
+            if tag.endswith(suffix) and tag.startswith(namespace) and tag != excluded
+        ]
+
+
+class _AbsolutePath:
+    """`/p:A/p:B/...` without predicates: the elements with exactly that path of tags."""
+
+    def __init__(self, context: str):
+        steps = [step.split(":") for step in context.split("/")[1:]]
+        self.path = tuple(f"{{{NAMESPACES[prefix]}}}{local}" for prefix, local in steps)
+
+    def __call__(self, root, document: _Document) -> list:
+        return document.by_path.get(self.path, [])
+
+
+class _ContextXPath:
+    """Any other context: compiled XPath, not evaluated when the document lacks the element
+    names the path needs (`required_names`)."""
+
+    def __init__(self, context: str):
+        self.xpath = etree.XPath(xpath1(context), namespaces=NAMESPACES)
+        requires = required_names(context)
+        if requires is not None and any(name.startswith("@") for need in requires for name in need):
+            requires = None  # the document's tags are known here, its attributes are not
+        self.requires = requires
+
+    def __call__(self, root, document: _Document) -> list:
+        if self.requires is not None and not any(need <= document.tags for need in self.requires):
+            return []
+        return self.xpath(root)
+
+
+class _PlainXPath:
+    """A context as compiled XPath, always evaluated (for indexes of a few contexts)."""
+
+    def __init__(self, context: str):
+        self.xpath = etree.XPath(xpath1(context), namespaces=NAMESPACES)
+
+    def __call__(self, root, document: _Document | None) -> list:
+        return self.xpath(root)
+
+
+# Up to this many contexts XPath is cheaper than one walk over the document (`_Document`).
+_FEW_CONTEXTS = 4
+_ABSOLUTE_PATH = re.compile(r"(/([A-Za-z_][\w.-]*):[A-Za-z_][\w.-]*)+")
+
+
+def _selector(context: str):
+    """How to find the nodes of a context: a function of the root and its `_Document`."""
+    match = _NAME_ENDS_WITH.fullmatch(context)
+    if match is not None:
+        return _NameEndsWith(match)
+    if _ABSOLUTE_PATH.fullmatch(context) and all(
+        step.split(":")[0] in NAMESPACES for step in context.split("/")[1:]
+    ):
+        return _AbsolutePath(context)
+    return _ContextXPath(context)
+
+
 class ContextIndex:
     """For one document: which Schematron context each node belongs to, per pattern (mode)."""
 
@@ -91,11 +234,13 @@ class ContextIndex:
                 entries.append((row.priority, row.context))
         for entries in self.contexts.values():
             entries.sort(reverse=True)
-        self._compiled = {
-            context: etree.XPath(xpath1(context), namespaces=NAMESPACES)
-            for entries in self.contexts.values()
-            for _, context in entries
-        }
+        every = {context for entries in self.contexts.values() for _, context in entries}
+        if len(every) <= _FEW_CONTEXTS:
+            # a few contexts are cheaper as XPath than a walk over the whole document
+            self._compiled = {context: _PlainXPath(context) for context in every}
+        else:
+            self._compiled = {context: _selector(context) for context in every}
+        self._walks = not all(isinstance(select, _PlainXPath) for select in self._compiled.values())
         self._cache: tuple[object, dict] | None = None
 
     def nodes(self, root, mode: str, context: str) -> list:
@@ -107,11 +252,12 @@ class ContextIndex:
 
     def _assign(self, root) -> dict:
         assigned: dict[tuple[str, str], list] = {}
+        document = _Document(root) if self._walks else None
         for mode, entries in self.contexts.items():
             taken: set = set()
             for _, context in entries:
                 found = []
-                for node in self._compiled[context](root):
+                for node in self._compiled[context](root, document):
                     if isinstance(node, etree._Element) and node not in taken:
                         taken.add(node)
                         found.append(node)
@@ -154,6 +300,13 @@ def register_table(rows: list[Row], *, syntax: str, field_of=None) -> None:
                 "verwendet werden; der Inhalt wird nicht ausgewertet."
             )
             en = "{subject_en} is not part of the EN 16931 syntax binding and should not be used."
+        requires: list[frozenset[str]] | None = []
+        for row in group:
+            needed = required_names(row.forbidden)
+            if needed is None:
+                requires = None
+                break
+            requires.extend(needed)
         rule(
             rule_id,
             layer=Layer.SYNTAX_BINDING,
@@ -163,18 +316,47 @@ def register_table(rows: list[Row], *, syntax: str, field_of=None) -> None:
             en=en,
             syntaxes=(syntax,),
             applies=applies_cen,
+            requires=requires,
         )(_checker(index, group))
+
+
+_ONE_STEP = re.compile(r"(@?)(?:(\w+):)?([A-Za-z_][\w.-]*)")
+
+
+def _present(forbidden: str):
+    """For a one-step path (`p:Child` or `@attribute`): a cheap test whether a node has such
+    a child or attribute, i.e. whether the XPath would select anything. None otherwise."""
+    match = _ONE_STEP.fullmatch(forbidden)
+    if match is None:
+        return None
+    attribute, prefix, local = match.groups()
+    if attribute:
+        if prefix is not None:
+            return None
+        return lambda node: node.get(local) is not None
+    if prefix is None or prefix not in NAMESPACES:
+        return None
+    tag = f"{{{NAMESPACES[prefix]}}}{local}"
+    return lambda node: node.find(tag) is not None
 
 
 def _checker(index: ContextIndex, group: list[Row]):
     compiled = [
-        (row.mode, row.context, row.forbidden, etree.XPath(row.forbidden, namespaces=NAMESPACES))
+        (
+            row.mode,
+            row.context,
+            row.forbidden,
+            etree.XPath(row.forbidden, namespaces=NAMESPACES),
+            _present(row.forbidden),
+        )
         for row in group
     ]
 
     def check(ctx):
-        for mode, context, text, forbidden in compiled:
+        for mode, context, text, forbidden, present in compiled:
             for node in index.nodes(ctx.root, mode, context):
+                if present is not None and not present(node):
+                    continue  # the XPath would select nothing here
                 hits = forbidden(node)
                 if hits:
                     yield Violation(

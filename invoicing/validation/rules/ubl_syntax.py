@@ -13,7 +13,7 @@ All rules run on the XML tree, for every profile the CEN Schematron applies to.
 
 from lxml import etree
 
-from invoicing.validation.context import NAMESPACES
+from invoicing.validation.context import compiled
 from invoicing.validation.findings import Layer, Severity
 from invoicing.validation.registry import Violation, rule
 from invoicing.validation.rules.syntax_tables import Row, applies_cen, load_rows, register_table
@@ -67,7 +67,7 @@ def _ubl_rule(rule_id: str, *, de: str, en: str, field: str | None = None, sever
 
 
 def _x(node, expression: str) -> list:
-    return node.xpath(expression, namespaces=NAMESPACES)
+    return compiled(expression)(node)
 
 
 def _text(node) -> str:
@@ -477,9 +477,9 @@ _register_allowance_reason("UBL-SR-31", True, "Grund des Nachlasses bzw. Zuschla
     en="Amounts shall be decimal up to two fraction digits ({value}).",
 )
 def amount_two_decimals(ctx):
-    for node in ctx.root.iter(etree.Element):
-        name = etree.QName(node).localname
-        if not name.endswith("Amount") or name.endswith("PriceAmount"):
+    # the Clark tag "{namespace}local" ends with a suffix exactly when the local name does
+    for tag, node in ctx.elements:
+        if not tag.endswith("Amount") or tag.endswith("PriceAmount"):
             continue
         if _x(node, "ancestor::cac:Price/cac:AllowanceCharge"):
             continue
@@ -490,11 +490,8 @@ def amount_two_decimals(ctx):
 
 def _register_binary_attribute(rule_id, attribute, de, en):
     def check(ctx):
-        for node in ctx.root.iter(etree.Element):
-            if (
-                etree.QName(node).localname.endswith("BinaryObject")
-                and attribute not in node.attrib
-            ):
+        for tag, node in ctx.elements:
+            if tag.endswith("BinaryObject") and attribute not in node.attrib:
                 yield ctx.path_of(node)
 
     _ubl_rule(rule_id, field="BT-125", de=de, en=en)(check)
