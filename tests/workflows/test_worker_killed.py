@@ -169,12 +169,15 @@ def test_worker_killed_during_ocr_document_still_read_exactly_once(redis_url, ba
         _kill(first)
     killed = IntakeItem.objects.get(pk=item.pk)
     assert killed.status == IntakeStatus.RECEIVED, "OCR finished before the kill: use more pages"
+    # A worker restores unacknowledged jobs older than the visibility timeout when it starts
+    # (and then about every 100 s); the replacement worker comes up after that timeout.
+    time.sleep(VISIBILITY_TIMEOUT + 1)
 
     second = _start_worker(redis_url, "second", tmp_path / "second.log")
     try:
         done = _wait_for(
             lambda: IntakeItem.objects.filter(pk=item.pk, status=IntakeStatus.TO_FILE).first(),
-            timeout=120,
+            timeout=240,
             what="the redelivered job to finish (logs: " + str(tmp_path) + ")",
         )
         _wait_for(
