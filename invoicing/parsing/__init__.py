@@ -15,19 +15,19 @@ from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 
 from invoicing.validation.context import NAMESPACES
+from invoicing.xmlindex import children_of, indexed_children
 
 
 def parse_invoice(root, syntax: str):
     """Return the `Invoice` for `root` (syntax "ubl" or "cii")."""
     if syntax == "ubl":
-        from invoicing.parsing import ubl
-
-        return ubl.parse(root)
-    if syntax == "cii":
-        from invoicing.parsing import cii
-
-        return cii.parse(root)
-    raise ValueError(f"unknown syntax {syntax!r}")
+        from invoicing.parsing import ubl as module
+    elif syntax == "cii":
+        from invoicing.parsing import cii as module
+    else:
+        raise ValueError(f"unknown syntax {syntax!r}")
+    with indexed_children(root):  # `find` / `findall` answer from one walk over the tree
+        return module.parse(root)
 
 
 @lru_cache(maxsize=1024)
@@ -48,8 +48,20 @@ def find(el, path: str):
     for tag in clark(path):
         if el is None:
             return None
-        el = next(el.iterchildren(tag), None)
+        children = children_of(el)
+        if children is None:
+            el = next(el.iterchildren(tag), None)
+        else:
+            found = children.get(tag)
+            el = found[0] if found else None
     return el
+
+
+def _children(el, tag: str) -> list:
+    children = children_of(el)
+    if children is None:
+        return list(el.iterchildren(tag))
+    return children.get(tag, [])
 
 
 def findall(el, path: str) -> list:
@@ -58,7 +70,7 @@ def findall(el, path: str) -> list:
         return []
     current = [el]
     for tag in clark(path):
-        current = [child for parent in current for child in parent.iterchildren(tag)]
+        current = [child for parent in current for child in _children(parent, tag)]
     return current
 
 

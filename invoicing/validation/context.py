@@ -1,11 +1,13 @@
 """What every rule gets to look at: the parsed XML tree, the invoice model and the profile."""
 
 import functools
+import re
 from dataclasses import dataclass, field
 
 from lxml import etree
 
 from invoicing.validation.findings import Severity
+from invoicing.xmlindex import document_index
 
 NAMESPACES = {
     # UBL 2.1
@@ -34,6 +36,22 @@ def compiled(expression: str) -> etree.XPath:
     return found
 
 
+_DESCENDANT = re.compile(r"//(\w+):([A-Za-z_][\w.-]*)(?:\[@([A-Za-z_][\w.-]*)\])?")
+
+
+@functools.lru_cache(maxsize=4096)
+def descendant_steps(expression: str) -> tuple[tuple[str, str | None], ...] | None:
+    """For `//p:A | //p:B[@attr] | ...`: ((Clark tag, attribute name or None), ...); None for
+    any other expression."""
+    steps = []
+    for part in expression.split("|"):
+        match = _DESCENDANT.fullmatch(part.strip())
+        if match is None or match[1] not in NAMESPACES:
+            return None
+        steps.append((f"{{{NAMESPACES[match[1]]}}}{match[2]}", match[3]))
+    return tuple(steps)
+
+
 @dataclass
 class ValidationContext:
     """Input of every rule.
@@ -60,7 +78,7 @@ class ValidationContext:
         document order (`root.iter(etree.Element)`), collected once per document."""
         if self.root is None:
             return []
-        return [(node.tag, node) for node in self.root.iter(etree.Element)]
+        return document_index(self.root).elements
 
     @functools.cached_property
     def names(self) -> frozenset[str]:
@@ -84,8 +102,28 @@ class ValidationContext:
         key = ("xpath", expression, node)
         found = self.memo.get(key)
         if found is None:
-            found = self.memo[key] = compiled(expression)(self.root if node is None else node)
+            found = self._from_index(expression) if node is None else None
+            if found is None:
+                found = compiled(expression)(self.root if node is None else node)
+            self.memo[key] = found
         return list(found) if isinstance(found, list) else found
+
+    def _from_index(self, expression: str) -> list | None:
+        """The result of `//p:Name`, `//p:Name[@attribute]` or a union of such, taken from the
+        document index instead of a walk over the tree; None for other expressions."""
+        steps = descendant_steps(expression)
+        if steps is None or self.root is None or self.root.getparent() is not None:
+            return None
+        index = document_index(self.root)
+        found = []
+        for tag, attribute in steps:
+            nodes = index.by_tag.get(tag, ())
+            if attribute is not None:
+                nodes = [node for node in nodes if node.get(attribute) is not None]
+            found.extend(nodes)
+        if len(steps) > 1:  # a union is in document order, without duplicates
+            found = sorted(set(found), key=index.position.__getitem__)
+        return found
 
     def path_of(self, node) -> str:
         return node.getroottree().getpath(node)

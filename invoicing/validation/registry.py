@@ -55,16 +55,20 @@ class Rule:
     def _findings(self, context) -> Iterator[Finding]:
         severity = context.severity_for(self)
         for place in self.check(context):
-            violation = place if isinstance(place, Violation) else Violation(path=place)
-            yield Finding(
-                rule=self.id,
-                severity=severity,
-                layer=self.layer,
-                field=self.field,
-                path=violation.path,
-                message_de=self.message_de.format(**violation.values),
-                message_en=self.message_en.format(**violation.values),
-            )
+            yield self.finding(severity, place)
+
+    def finding(self, severity: Severity, place: Violation | str | None) -> Finding:
+        """The finding for one place the check yielded, with the given (effective) severity."""
+        violation = place if isinstance(place, Violation) else Violation(path=place)
+        return Finding(
+            rule=self.id,
+            severity=severity,
+            layer=self.layer,
+            field=self.field,
+            path=violation.path,
+            message_de=self.message_de.format(**violation.values),
+            message_en=self.message_en.format(**violation.values),
+        )
 
 
 RULES: dict[str, Rule] = {}

@@ -203,6 +203,8 @@ def run_layer(layer: Layer, context: ValidationContext, findings: list[Finding])
     failed: list[str] = []
     applicable: dict[object, bool] = {}  # many rules share one `applies` (e.g. all Factur-X)
     for entry in rules:
+        # as `entry.run(context)`, whose syntax and `requires` tests the plan already made;
+        # a Finding is only built when the check yields something
         try:
             applies = entry.applies
             if applies is not None:
@@ -210,8 +212,12 @@ def run_layer(layer: Layer, context: ValidationContext, findings: list[Finding])
                 if verdict is None:
                     verdict = applicable[applies] = bool(applies(context))
                 if not verdict:
-                    continue  # as in Rule.run
-            findings.extend(entry.run(context))
+                    continue
+            severity = None
+            for place in entry.check(context):
+                if severity is None:
+                    severity = context.severity_for(entry)
+                findings.append(entry.finding(severity, place))
         except Exception:
             logger.exception("rule %s failed", entry.id)
             failed.append(entry.id)

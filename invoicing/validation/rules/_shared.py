@@ -94,10 +94,19 @@ FACTURX_PROFILE_RULES: dict[str, frozenset[str]] = {
 def en16931_applies(rule_id: str) -> Callable[[object], bool]:
     """Applicability of a CEN rule: EN 16931 profiles, or Factur-X profiles that contain it."""
 
+    profiles = EN16931_PROFILES.union(
+        profile for profile, rules in FACTURX_PROFILE_RULES.items() if rule_id in rules
+    )
+    return _profile_in(profiles)
+
+
+@functools.cache
+def _profile_in(profiles: frozenset[str]) -> Callable[[object], bool]:
+    """One applicability function per set of profiles, shared by all rules with that set (so
+    that `run_layer` asks it once per document)."""
+
     def applies(ctx) -> bool:
-        if ctx.profile in EN16931_PROFILES:
-            return True
-        return rule_id in FACTURX_PROFILE_RULES.get(ctx.profile, frozenset())
+        return ctx.profile in profiles
 
     return applies
 
@@ -138,9 +147,9 @@ def arithmetic_safe(check):
     @functools.wraps(check)
     def wrapper(ctx):
         try:
-            yield from list(check(ctx))
+            return list(check(ctx))
         except ArithmeticError:
-            return
+            return []
 
     return wrapper
 

@@ -17,6 +17,7 @@ from lxml import etree
 from invoicing.validation.context import NAMESPACES
 from invoicing.validation.findings import Layer, Severity
 from invoicing.validation.registry import Violation, rule
+from invoicing.xmlindex import document_index
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 
@@ -137,15 +138,9 @@ class _Document:
     by their absolute path of tags, and the set of tags."""
 
     def __init__(self, root):
-        self.elements: list[tuple[str, object]] = []
-        self.by_path: dict[tuple[str, ...], list] = {}
-        paths: dict[object, tuple[str, ...]] = {}
-        for node in root.getroottree().getroot().iter(etree.Element):
-            tag = node.tag
-            parent = node.getparent()
-            path = paths[node] = (paths[parent] if parent is not None else ()) + (tag,)
-            self.elements.append((tag, node))
-            self.by_path.setdefault(path, []).append(node)
+        index = document_index(root.getroottree().getroot())  # shared with the context
+        self.elements: list[tuple[str, object]] = index.elements
+        self.by_path: dict[tuple[str, ...], list] = index.by_path
         self.tags = frozenset(tag for tag, _ in self.elements)
 
 
