@@ -89,10 +89,15 @@ class TesseractEngine:
 
 def _words(api: tesserocr.PyTessBaseAPI):
     iterator = api.GetIterator()
+    if iterator is None:
+        return
     level = tesserocr.RIL.WORD
     line_id = 0
     while True:
-        text = iterator.GetUTF8Text(level)
+        try:
+            text = iterator.GetUTF8Text(level)
+        except RuntimeError:  # tesserocr's way of saying "nothing recognised here"
+            text = ""
         if text and text.strip():
             box = iterator.BoundingBox(level)
             if box is not None:

@@ -93,11 +93,27 @@ def frames(
         yield grey, image
 
 
-def resolution(image: Image.Image) -> float:
-    """Scan resolution in dpi from the file, 300 when missing or implausible."""
+def at_most(grey: Image.Image, dpi: float, target_dpi: float) -> Image.Image:
+    """The page scaled down to `target_dpi` when it was scanned finer (box filter: cheap and
+    without ringing); the searchable PDF still shows the original frame."""
+    if dpi <= target_dpi * 1.1:
+        return grey
+    factor = target_dpi / dpi
+    size = (max(1, round(grey.width * factor)), max(1, round(grey.height * factor)))
+    return grey.resize(size, Image.Resampling.BOX)
+
+
+def stated_resolution(image: Image.Image) -> float | None:
+    """Scan resolution in dpi as the file states it; None when missing or implausible."""
     dpi = image.info.get("dpi")
     try:
         value = float(dpi[0]) if dpi else 0.0
     except (TypeError, ValueError, IndexError):
         value = 0.0
-    return value if 70 <= value <= 1200 else 300.0
+    return value if 70 <= value <= 1200 else None
+
+
+def resolution(image: Image.Image) -> float:
+    """Scan resolution in dpi from the file, 300 when missing or implausible (an image
+    without a stated resolution is never scaled down, only placed on the page as 300 dpi)."""
+    return stated_resolution(image) or 300.0

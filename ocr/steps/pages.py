@@ -51,6 +51,8 @@ def _inputs(work: Work, image_pdfs: list[bytes]) -> Iterator[_PageInput]:
     dpi = images.resolution(work.image)
     for number, (grey, frame) in enumerate(images.frames(work.image, max_pixels, work.warnings)):
         image_pdfs.append(image_page_pdf(frame, dpi))
+        if images.stated_resolution(work.image) is not None:
+            grey = images.at_most(grey, dpi, pdf.OCR_DPI)
         yield _PageInput(number + 1, None, grey)
 
 

@@ -66,3 +66,17 @@ def test_garbage_refused_as_corrupt():
     with pytest.raises(RejectedInput) as caught:
         images.open_image(b"\x89PNG\r\n\x1a\n" + b"\x00" * 20, 60_000_000)
     assert caught.value.code == "corrupt"
+
+
+def test_fine_scans_are_read_at_the_ocr_resolution_coarse_ones_as_they_are():
+    from PIL import Image
+
+    from ocr.steps import images, pdf
+
+    scan = Image.new("L", (2480, 3508), 255)
+    factor = pdf.OCR_DPI / 300
+    assert images.at_most(scan, 300, pdf.OCR_DPI).size == (
+        round(2480 * factor),
+        round(3508 * factor),
+    )
+    assert images.at_most(scan, pdf.OCR_DPI, pdf.OCR_DPI) is scan

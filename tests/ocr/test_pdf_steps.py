@@ -13,13 +13,13 @@ def test_usable_text_needs_enough_real_characters():
     assert not pdf.is_usable_text("~~~~~ ..... ----- ;;;;; 12345678901234567890 ===========" * 2)
 
 
-def test_render_scale_300_dpi_for_a4():
-    assert pdf.render_scale(595, 842, 60_000_000) == pytest.approx(300 / 72)
+def test_render_scale_ocr_dpi_for_a4():
+    assert pdf.render_scale(595, 842, 60_000_000) == pytest.approx(pdf.OCR_DPI / 72)
 
 
 def test_render_scale_lowered_for_big_pages_refused_for_absurd_ones():
-    a0 = pdf.render_scale(2384, 3370, 60_000_000)
-    assert 100 / 72 <= a0 < 300 / 72
+    a0 = pdf.render_scale(2384, 3370, 30_000_000)
+    assert 100 / 72 <= a0 < pdf.OCR_DPI / 72
     with pytest.raises(RejectedInput) as caught:
         pdf.render_scale(1_000_000, 1_000_000, 60_000_000)
     assert caught.value.code == "page_too_large"
