@@ -66,7 +66,7 @@ def turn(image: Image.Image, clockwise: int) -> Image.Image:
     return image.transpose(ops[clockwise]) if clockwise % 360 else image
 
 
-def is_blank(image: Image.Image, min_ink: float = 0.0005) -> bool:
+def is_blank(image: Image.Image, min_ink: float = 0.0002) -> bool:
     """True when (almost) no pixel is dark: an empty page needs no OCR."""
     return float(np.asarray(_ink(image)).mean()) / 255 < min_ink
 

@@ -59,3 +59,15 @@ def test_quarter_turns_are_lossless_and_compose():
 def test_blank_page_detected():
     assert geometry.is_blank(Image.new("L", (2480, 3508), 250))
     assert not geometry.is_blank(_upright_page())
+
+
+def test_a_page_with_one_short_line_is_not_taken_for_blank():
+    import pypdfium2
+
+    from backoffice.demo.minipdf import text_pdf
+    from ocr.steps import pdf
+
+    document = pypdfium2.PdfDocument(text_pdf(["Antrag Seite eins"]))
+    page = document[0].render(scale=pdf.OCR_DPI / 72, grayscale=True).to_pil().convert("L")
+    document.close()
+    assert not geometry.is_blank(page)
