@@ -18,6 +18,9 @@ import re
 from collections.abc import Callable
 from decimal import MAX_EMAX, MIN_EMIN, ROUND_HALF_UP, Decimal, InvalidOperation, localcontext
 
+from invoicing.validation.findings import Layer, Severity
+from invoicing.validation.registry import rule
+
 EN16931_PROFILES = frozenset({"xrechnung", "en16931", "peppol", "other"})
 
 
@@ -223,3 +226,23 @@ def first_path(ctx, expression: str, node=None) -> str | None:
         if not isinstance(item, str):
             return ctx.path_of(item)
     return None
+
+
+def cen_rule(rule_id: str, *, field: str, de: str, en: str):
+    """Register an EN 16931 business rule (fatal, applicable as `en16931_applies` says); the
+    check runs under `arithmetic_safe` so absurd numbers cannot crash it."""
+    register = rule(
+        rule_id,
+        layer=Layer.EN16931,
+        severity=Severity.FATAL,
+        field=field,
+        de=de,
+        en=en,
+        applies=en16931_applies(rule_id),
+    )
+
+    def decorate(check):
+        register(arithmetic_safe(check))
+        return check
+
+    return decorate

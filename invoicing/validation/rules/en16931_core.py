@@ -11,23 +11,17 @@ from decimal import Decimal
 
 from invoicing.model import decimals
 from invoicing.validation.findings import Layer, Severity
-from invoicing.validation.registry import rule
-from invoicing.validation.rules._shared import arithmetic_safe, en16931_applies, has_text, words
+from invoicing.validation.rules._shared import (
+    cen_rule,
+    has_text,
+    words,
+)
 
 EN = Layer.EN16931
 F = Severity.FATAL
 
 
-def _cen(rule_id, *, field, de, en):
-    register = rule(
-        rule_id, layer=EN, severity=F, field=field, de=de, en=en, applies=en16931_applies(rule_id)
-    )
-
-    def decorate(check):
-        register(arithmetic_safe(check))
-        return check
-
-    return decorate
+_cen = cen_rule
 
 
 def _present(value) -> bool:

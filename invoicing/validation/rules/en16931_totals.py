@@ -10,10 +10,9 @@ from decimal import Decimal
 
 from invoicing.validation.codelists import COUNTRIES
 from invoicing.validation.findings import Layer, Severity
-from invoicing.validation.registry import Violation, rule
+from invoicing.validation.registry import Violation
 from invoicing.validation.rules._shared import (
-    arithmetic_safe,
-    en16931_applies,
+    cen_rule,
     has_text,
     num,
     round2,
@@ -23,16 +22,7 @@ EN = Layer.EN16931
 F = Severity.FATAL
 
 
-def _cen(rule_id, *, field, de, en):
-    register = rule(
-        rule_id, layer=EN, severity=F, field=field, de=de, en=en, applies=en16931_applies(rule_id)
-    )
-
-    def decorate(check):
-        register(arithmetic_safe(check))
-        return check
-
-    return decorate
+_cen = cen_rule
 
 
 def _sum(values) -> Decimal:

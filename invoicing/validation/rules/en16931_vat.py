@@ -12,10 +12,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from invoicing.validation.findings import Layer, Severity
-from invoicing.validation.registry import rule
 from invoicing.validation.rules._shared import (
-    arithmetic_safe,
-    en16931_applies,
+    cen_rule,
     has_text,
     num,
     round2,
@@ -59,16 +57,7 @@ CATEGORIES = (
 )  # fmt: skip
 
 
-def _cen(rule_id, *, field, de, en):
-    register = rule(
-        rule_id, layer=EN, severity=F, field=field, de=de, en=en, applies=en16931_applies(rule_id)
-    )
-
-    def decorate(check):
-        register(arithmetic_safe(check))
-        return check
-
-    return decorate
+_cen = cen_rule
 
 
 def _lines(inv):
