@@ -51,6 +51,7 @@ class InvoiceSerializer(serializers.ModelSerializer):
             "seller_vat_id",
             "buyer_reference",
             "findings",
+            "official_check",
         ]
 
 

@@ -60,6 +60,9 @@ class ReceivedInvoice(models.Model):
     error_count = models.PositiveIntegerField(_("Fehler"), default=0)
     warning_count = models.PositiveIntegerField(_("Hinweise"), default=0)
     findings = models.JSONField(_("Befunde"), default=list, blank=True)
+    official_check = models.JSONField(
+        _("Abgleich mit den offiziellen Regeln"), null=True, blank=True
+    )
     number = models.CharField(_("Rechnungsnummer (BT-1)"), max_length=200, blank=True)
     issue_date = models.DateField(_("Rechnungsdatum (BT-2)"), null=True, blank=True)
     due_date = models.DateField(_("Fälligkeitsdatum (BT-9)"), null=True, blank=True)

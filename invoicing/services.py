@@ -9,6 +9,7 @@ import logging
 from decimal import Decimal
 from typing import IO
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils.formats import date_format
@@ -28,6 +29,27 @@ logger = logging.getLogger(__name__)
 
 DUPLICATE_RULE = "OWN-DUPLICATE"
 _REJECTING = {str(Severity.FATAL), str(Severity.ERROR)}
+
+
+def _official_check(result: ValidationResult | None, filename: str) -> dict | None:
+    """Cross-check with the operator's copy of the official KoSIT rules, once, at receipt
+    (only when `AKTENFLUSS_OFFICIAL_RULES_DIR` is set); disagreements are logged."""
+    directory = settings.AKTENFLUSS_OFFICIAL_RULES_DIR
+    if not directory or result is None or result.xml is None:
+        return None
+    from .official import compare, official_rules
+
+    comparison = compare(result, official_rules(directory).check(result.xml))
+    if comparison.checked and not comparison.agree:
+        logger.warning("Official rules disagree on %s: %s", filename, comparison.summary_en)
+    return {
+        "agree": comparison.agree,
+        "checked": comparison.checked,
+        "summary_de": comparison.summary_de,
+        "summary_en": comparison.summary_en,
+        "only_ours": list(comparison.only_ours),
+        "only_official": list(comparison.only_official),
+    }
 
 
 def _check_may_receive(actor, org_unit: OrgUnit) -> None:
@@ -171,6 +193,7 @@ def invoice_receive(
         error_count=errors,
         warning_count=sum(1 for row in rows if row["severity"] == str(Severity.WARNING)),
         findings=rows,
+        official_check=_official_check(result, filename),
         **fields,
     )
     for name, attachment in _attachments_of(result):

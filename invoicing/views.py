@@ -1,9 +1,7 @@
 """Pages of the invoice reception: list, upload, the invoice with its findings, downloads."""
 
 import dataclasses
-import logging
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
@@ -22,8 +20,6 @@ from .models import InvoiceAttachment, ReceivedInvoice
 from .permissions import invoices_visible, org_units_for_invoices
 from .services import invoice_receive, invoice_result
 from .validation.findings import Finding, Layer, Severity
-
-logger = logging.getLogger(__name__)
 
 
 def _invoice_or_404(request, pk: int) -> ReceivedInvoice:
@@ -129,23 +125,6 @@ class InvoiceUploadView(LoginRequiredMixin, View):
         return HttpResponseRedirect(reverse("invoicing:invoices:index"))
 
 
-def official_comparison(invoice: ReceivedInvoice, result):
-    """Cross-check with the operator's copy of the official KoSIT rules, if configured."""
-    directory = getattr(settings, "AKTENFLUSS_OFFICIAL_RULES_DIR", None)
-    if not directory or result is None or result.xml is None:
-        return None
-    from .official import compare, official_rules
-
-    comparison = compare(result, official_rules(directory).check(result.xml))
-    if comparison.checked and not comparison.agree:
-        logger.warning(
-            "Official rules disagree on invoice %s: %s", invoice.pk, comparison.summary_en
-        )
-    elif not comparison.checked:
-        logger.info("Official cross-check of invoice %s: %s", invoice.pk, comparison.summary_en)
-    return comparison
-
-
 class InvoiceDetailView(LoginRequiredMixin, TemplateView):
     template_name = "invoicing/invoice_detail.html"
 
@@ -159,7 +138,7 @@ class InvoiceDetailView(LoginRequiredMixin, TemplateView):
             "invoice": invoice,
             "presentation": present(result) if result is not None else None,
             "attachments": invoice.attachments.all(),
-            "official": official_comparison(invoice, result),
+            "official": invoice.official_check,
         }
 
 

@@ -223,6 +223,7 @@ def test_official_cross_check_is_shown_on_the_invoice_page(settings, accountant_
     config = Path(__file__).resolve().parents[1] / "data" / "official" / "config"
     settings.AKTENFLUSS_OFFICIAL_RULES_DIR = config
     invoice, _ = _receive(finanzen, VALID_UBL)
+    assert invoice.official_check["checked"] and invoice.official_check["agree"]
     page = accountant_client.get(reverse("invoicing:invoices:detail", args=[invoice.pk]))
     text = page.content.decode()
     assert "Abgleich mit den offiziellen KoSIT-Regeln" in text
