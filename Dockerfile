@@ -12,9 +12,9 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     DJANGO_SETTINGS_MODULE=backoffice.settings.base \
     AKTENFLUSS_DATA_DIR=/data
 
-# Tesseract with German and English for the OCR queue.
+# Tesseract with German and English for the OCR queue; DejaVu for the invoice archive PDFs.
 RUN apt-get update \
-    && apt-get install -y --no-install-recommends tesseract-ocr tesseract-ocr-deu tesseract-ocr-eng \
+    && apt-get install -y --no-install-recommends tesseract-ocr tesseract-ocr-deu tesseract-ocr-eng tesseract-ocr-osd fonts-dejavu-core \
     && rm -rf /var/lib/apt/lists/*
 
 RUN groupadd --system --gid 10001 aktenfluss \

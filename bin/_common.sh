@@ -13,7 +13,7 @@ PYTHON="${PYTHON:-python3}"
 # the test suite also needs a PostgreSQL server, chromium (Playwright tests) and Redis
 # (the Celery broker in production; installed now so the machine matches production).
 # shellcheck disable=SC2034
-DEMO_APT_PACKAGES=(python3 python3-venv ca-certificates tesseract-ocr tesseract-ocr-deu tesseract-ocr-eng tesseract-ocr-osd)
+DEMO_APT_PACKAGES=(python3 python3-venv ca-certificates tesseract-ocr tesseract-ocr-deu tesseract-ocr-eng tesseract-ocr-osd fonts-dejavu-core)
 # shellcheck disable=SC2034 # used by the scripts that source this file
 TEST_APT_PACKAGES=("${DEMO_APT_PACKAGES[@]}" postgresql redis-server chromium)
 
