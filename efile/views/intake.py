@@ -5,6 +5,7 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
+from django.db.models import Count
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 from django.utils import timezone
@@ -56,10 +57,12 @@ class IntakeInboxView(LoginRequiredMixin, TemplateView):
         if status not in IntakeStatus.values:
             status = IntakeStatus.TO_FILE
         items = selectors.intake_inbox(user=user, status=status)
-        counts = {
-            value: selectors.intake_inbox(user=user, status=value).count()
-            for value in IntakeStatus.values
-        }
+        counts = dict.fromkeys(IntakeStatus.values, 0) | dict(
+            selectors.intake_inbox(user=user)
+            .order_by()
+            .values_list("status")
+            .annotate(count=Count("id"))
+        )
         return {
             **super().get_context_data(**kwargs),
             "status": status,
