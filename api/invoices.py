@@ -8,9 +8,9 @@ from rest_framework.response import Response
 
 from efile.models import OrgUnit
 from efile.views.downloads import blob_response
-from invoicing.models import InvoiceChannel, ReceivedInvoice
+from invoicing.models import Decision, InvoiceChannel, ReceivedInvoice, RejectionNotice
 from invoicing.permissions import invoices_visible, org_units_for_invoices
-from invoicing.services import invoice_receive
+from workflows.invoice_approval import invoice_decide, invoice_start
 
 
 class FindingSerializer(serializers.Serializer):
@@ -25,6 +25,13 @@ class FindingSerializer(serializers.Serializer):
 class InvoiceSerializer(serializers.ModelSerializer):
     org_unit = serializers.CharField(source="org_unit.code", read_only=True)
     findings = FindingSerializer(many=True, read_only=True)
+    status_label = serializers.CharField(source="get_status_display", read_only=True)
+    ordering_unit = serializers.CharField(
+        source="ordering_unit.code", read_only=True, allow_null=True, default=None
+    )
+    rejection_notice = serializers.SerializerMethodField(
+        help_text="Text of the rejection notice to the supplier (German), if rejected."
+    )
 
     class Meta:
         model = ReceivedInvoice
@@ -52,7 +59,20 @@ class InvoiceSerializer(serializers.ModelSerializer):
             "buyer_reference",
             "findings",
             "official_check",
+            "status",
+            "status_label",
+            "ordering_unit",
+            "skonto_until",
+            "skonto_percent",
+            "rejection_reason",
+            "rejection_notice",
+            "paid_amount",
+            "skonto_taken",
         ]
+
+    def get_rejection_notice(self, invoice) -> str | None:
+        notice = RejectionNotice.objects.filter(invoice=invoice).first()
+        return notice.text if notice is not None else None
 
 
 class InvoiceUploadSerializer(serializers.Serializer):
@@ -70,7 +90,7 @@ class InvoiceListView(generics.ListCreateAPIView):
     filterset_fields = ["verdict", "org_unit__code", "number"]
 
     def get_queryset(self):
-        return invoices_visible(self.request.user).select_related("org_unit")
+        return invoices_visible(self.request.user).select_related("org_unit", "ordering_unit")
 
     @extend_schema(request=InvoiceUploadSerializer, responses={201: InvoiceSerializer})
     def post(self, request, *args, **kwargs):
@@ -83,7 +103,7 @@ class InvoiceListView(generics.ListCreateAPIView):
                 % {"unit": org_unit.name}
             )
         stream = upload.validated_data["file"]
-        invoice, created = invoice_receive(
+        invoice, created = invoice_start(
             actor=request.user,
             org_unit=org_unit,
             stream=stream,
@@ -100,7 +120,7 @@ class InvoiceDetailView(generics.RetrieveAPIView):
     serializer_class = InvoiceSerializer
 
     def get_queryset(self):
-        return invoices_visible(self.request.user).select_related("org_unit")
+        return invoices_visible(self.request.user).select_related("org_unit", "ordering_unit")
 
 
 class InvoiceOriginalView(generics.GenericAPIView):
@@ -121,3 +141,41 @@ class InvoiceOriginalView(generics.GenericAPIView):
         return blob_response(
             blob=invoice.blob, filename=invoice.filename, mime_type=mime, inline=False
         )
+
+
+class DecisionSerializer(serializers.Serializer):
+    decision = serializers.ChoiceField(choices=Decision.choices)
+    note = serializers.CharField(required=False, allow_blank=True, default="")
+    ordering_unit = serializers.SlugRelatedField(
+        slug_field="code", queryset=OrgUnit.objects.all(), required=False, allow_null=True
+    )
+    account = serializers.CharField(required=False, allow_blank=True, default="", max_length=20)
+    cost_centre = serializers.CharField(required=False, allow_blank=True, default="", max_length=20)
+
+
+class InvoiceDecisionView(generics.GenericAPIView):
+    """Take a decision on the invoice's open step (triage, sachlich/rechnerisch richtig,
+    Anordnung): `confirm`, `send_back` or `reject` (the latter two with a `note`). The same
+    rules as in the UI apply: department, four eyes, approval limits."""
+
+    serializer_class = DecisionSerializer
+
+    def get_queryset(self):
+        return invoices_visible(self.request.user)
+
+    @extend_schema(request=DecisionSerializer, responses=InvoiceSerializer)
+    def post(self, request, pk: int):
+        invoice = self.get_object()
+        given = DecisionSerializer(data=request.data)
+        given.is_valid(raise_exception=True)
+        data = given.validated_data
+        invoice = invoice_decide(
+            actor=request.user,
+            invoice=invoice,
+            decision=data["decision"],
+            note=data["note"],
+            org_unit=data.get("ordering_unit"),
+            account=data["account"],
+            cost_centre=data["cost_centre"],
+        )
+        return Response(InvoiceSerializer(invoice).data)

@@ -1,7 +1,7 @@
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
-from . import invoices, views
+from . import building_applications, invoices, tasks, views
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
@@ -14,8 +14,46 @@ urlpatterns = [
         views.VersionDownloadView.as_view(),
         name="api-version-download",
     ),
+    path(
+        "building-applications/",
+        building_applications.BuildingApplicationListView.as_view(),
+        name="api-building-application-list",
+    ),
+    path(
+        "building-applications/statistics.csv",
+        building_applications.ProcessingTimesView.as_view(),
+        name="api-building-application-statistics",
+    ),
+    path(
+        "building-applications/<int:pk>/",
+        building_applications.BuildingApplicationDetailView.as_view(),
+        name="api-building-application-detail",
+    ),
+    path(
+        "building-applications/<int:pk>/documents/",
+        building_applications.BuildingApplicationDocumentsView.as_view(),
+        name="api-building-application-documents",
+    ),
+    path(
+        "building-applications/<int:pk>/documents/<int:document_pk>/",
+        building_applications.BuildingApplicationDocumentView.as_view(),
+        name="api-building-application-document",
+    ),
+    path(
+        "building-applications/<int:pk>/export/",
+        building_applications.BuildingApplicationExportView.as_view(),
+        name="api-building-application-export",
+    ),
     path("invoices/", invoices.InvoiceListView.as_view(), name="api-invoice-list"),
     path("invoices/<int:pk>/", invoices.InvoiceDetailView.as_view(), name="api-invoice-detail"),
+    path(
+        "invoices/<int:pk>/decision/",
+        invoices.InvoiceDecisionView.as_view(),
+        name="api-invoice-decision",
+    ),
+    path("tasks/", tasks.TaskListView.as_view(), name="api-task-list"),
+    path("tasks/<int:pk>/claim/", tasks.TaskClaimView.as_view(), name="api-task-claim"),
+    path("tasks/<int:pk>/unclaim/", tasks.TaskUnclaimView.as_view(), name="api-task-unclaim"),
     path(
         "invoices/<int:pk>/original/",
         invoices.InvoiceOriginalView.as_view(),

@@ -5,9 +5,16 @@ from viewflow.urls import Site
 
 from efile.viewsets import RegistryApplication
 from invoicing.viewsets import InvoicingApplication
+from workflows.building_viewsets import BuildingApplicationsApp
+from workflows.viewsets import TasksApplication
 
 site = Site(
     title=_("Aktenfluss"),
     primary_color="#1b5e7a",
-    viewsets=[RegistryApplication(), InvoicingApplication()],
+    viewsets=[
+        RegistryApplication(),
+        TasksApplication(),
+        InvoicingApplication(),
+        BuildingApplicationsApp(),
+    ],
 )

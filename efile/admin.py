@@ -11,7 +11,7 @@ from django.contrib.auth.models import User
 from django.utils.translation import gettext_lazy as _
 
 from .audit import audit_record
-from .models import AuditEvent, EFile, FilingPlanItem, OrgUnit, Party
+from .models import AuditEvent, EFile, FilingPlanItem, OrgUnit, PaperlessImport, Party
 
 
 class AuditedAdmin(admin.ModelAdmin):
@@ -86,6 +86,21 @@ class AuditEventAdmin(ReadOnlyAdmin):
     list_filter = ["action", "object_type"]
     search_fields = ["object_repr", "actor_name", "object_id"]
     date_hierarchy = "timestamp"
+
+
+@admin.register(PaperlessImport)
+class PaperlessImportAdmin(ReadOnlyAdmin):
+    list_display = [
+        "paperless_id",
+        "title",
+        "server_url",
+        "state",
+        "imported_at",
+        "pushed_reference",
+    ]
+    list_filter = ["state", "server_url"]
+    search_fields = ["title", "=paperless_id", "pushed_reference"]
+    list_select_related = ["intake_item"]
 
 
 admin.site.site_header = _("Aktenfluss – Konfiguration")

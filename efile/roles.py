@@ -34,9 +34,19 @@ _FILE_WORK = [
     "efile.view_filingplanitem",
 ]
 
+# Departments that ordered goods confirm them (sachlich richtig) on invoices routed to them.
+_FACTUAL_CHECK = ["invoicing.view_receivedinvoice", "invoicing.confirm_factual"]
+
 ROLE_PERMISSIONS: dict[Role, list[str]] = {
-    Role.CLERK: _FILE_WORK,
-    Role.BUILDING: _FILE_WORK,
+    Role.CLERK: [*_FILE_WORK, *_FACTUAL_CHECK],
+    Role.BUILDING: [
+        *_FILE_WORK,
+        *_FACTUAL_CHECK,
+        "workflows.view_buildingapplication",
+        "workflows.add_buildingapplication",
+        "workflows.change_buildingapplication",
+        "workflows.sign_off_buildingapplication",
+    ],
     Role.ACCOUNTING: [
         "efile.view_efile",
         "efile.view_document",
@@ -51,12 +61,22 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
         "invoicing.view_receivedinvoice",
         "invoicing.add_receivedinvoice",
         "invoicing.view_invoiceattachment",
+        "invoicing.confirm_arithmetic",
+        "invoicing.export_invoices",
+        "invoicing.view_bookingbatch",
+        "invoicing.view_paymentrun",
+        "invoicing.view_approvalband",
+        "invoicing.view_invoiceroute",
+        "invoicing.add_invoiceroute",
+        "invoicing.change_invoiceroute",
     ],
     Role.APPROVER: [
         "efile.view_efile",
         "efile.view_document",
         "invoicing.view_receivedinvoice",
         "invoicing.view_invoiceattachment",
+        "invoicing.approve_invoice",
+        "invoicing.view_approvalband",
     ],
     Role.REGISTRY: [
         "efile.view_efile",
@@ -69,8 +89,8 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
         "efile.view_party",
         "efile.view_auditevent",
     ],
-    Role.STATEMENT: [],
-    Role.APPLICANT: [],
+    Role.STATEMENT: ["workflows.give_statement"],
+    Role.APPLICANT: ["workflows.submit_buildingapplication"],
     Role.ADMINISTRATOR: [
         "efile.view_orgunit",
         "efile.add_orgunit",
@@ -87,5 +107,24 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
         "invoicing.add_ownrulelevel",
         "invoicing.change_ownrulelevel",
         "invoicing.delete_ownrulelevel",
+        "invoicing.view_approvalband",
+        "invoicing.add_approvalband",
+        "invoicing.change_approvalband",
+        "invoicing.delete_approvalband",
+        "invoicing.view_approverlimit",
+        "invoicing.add_approverlimit",
+        "invoicing.change_approverlimit",
+        "invoicing.delete_approverlimit",
+        "invoicing.view_invoiceroute",
+        "invoicing.add_invoiceroute",
+        "invoicing.change_invoiceroute",
+        "invoicing.delete_invoiceroute",
+        "workflows.view_buildingauthority",
+        "workflows.add_buildingauthority",
+        "workflows.change_buildingauthority",
+        "workflows.view_checklistitem",
+        "workflows.add_checklistitem",
+        "workflows.change_checklistitem",
+        "workflows.delete_checklistitem",
     ],
 }

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from efile.admin import AuditedAdmin
 
-from .models import OwnRuleLevel
+from .models import ApprovalBand, ApproverLimit, InvoiceRoute, OwnRuleLevel
 from .validation.registry import RULES
 
 
@@ -34,3 +34,19 @@ class OwnRuleLevelAdmin(AuditedAdmin):
     def has_delete_permission(self, request, obj=None):
         # Switching back is done with the checkbox, so the audit trail shows it.
         return False
+
+
+@admin.register(ApprovalBand)
+class ApprovalBandAdmin(AuditedAdmin):
+    list_display = ["org_unit", "amount_from", "amount_to", "approvers"]
+
+
+@admin.register(ApproverLimit)
+class ApproverLimitAdmin(AuditedAdmin):
+    list_display = ["user", "org_unit", "limit"]
+
+
+@admin.register(InvoiceRoute)
+class InvoiceRouteAdmin(AuditedAdmin):
+    list_display = ["key", "value", "org_unit"]
+    search_fields = ["value"]

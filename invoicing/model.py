@@ -18,10 +18,11 @@ Value types
 
 Where a value came from
 -----------------------
-Each dataclass has a `paths: dict[str, str]` mapping a field name to the XPath of the source
-element (lxml `getpath`, the same form as `ValidationContext.path_of`, e.g.
+Each dataclass has a `paths: Mapping[str, str]` mapping a field name to the XPath of the
+source element (lxml `getpath`, the same form as `ValidationContext.path_of`, e.g.
 ``/*/cac:InvoiceLine[2]/cbc:LineExtensionAmount``), plus the key ``"."`` for the element of
-the group itself; absent fields have no entry. `obj.where("vat_id")` returns the field's
+the group itself; absent fields have no entry. The parsers hand in `SourcePaths`, which
+computes a path only when it is read (few ever are). `obj.where("vat_id")` returns the field's
 path, falling back to the group's path, so a rule can always report a location:
 
     if invoice.seller and not invoice.seller.vat_id:
@@ -31,6 +32,7 @@ path, falling back to the group's path, so a rule can always report a location:
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -45,11 +47,39 @@ def decimals(value: Decimal | None) -> int:
     return -exponent if isinstance(exponent, int) and exponent < 0 else 0
 
 
+class SourcePaths(Mapping[str, str]):
+    """Field name -> source path of a parsed document, from the source elements: the path
+    (`tree.getpath(element)`) is computed when it is first read. Keeps the elements, and so
+    the parsed tree, alive."""
+
+    __slots__ = ("_elements", "_paths", "_tree")
+
+    def __init__(self, tree, elements: dict[str, object]):
+        self._tree = tree
+        self._elements = elements
+        self._paths: dict[str, str] = {}
+
+    def __getitem__(self, name: str) -> str:
+        path = self._paths.get(name)
+        if path is None:
+            path = self._paths[name] = self._tree.getpath(self._elements[name])
+        return path
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._elements
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._elements)
+
+    def __len__(self) -> int:
+        return len(self._elements)
+
+
 @dataclass(frozen=True, kw_only=True)
 class Located:
     """Base of every model class: field name -> source path (see module docstring)."""
 
-    paths: dict[str, str] = field(default_factory=dict, compare=False, repr=False)
+    paths: Mapping[str, str] = field(default_factory=dict, compare=False, repr=False)
 
     def where(self, name: str | None = None) -> str | None:
         """Path of field `name` in the source, else of this group's element."""

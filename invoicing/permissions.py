@@ -1,8 +1,9 @@
-"""Who sees which received invoices: members of the receiving department whose role holds
-the invoice permissions (Kreditorenbuchhaltung, Anordnungsbefugte). One module, used by the
+"""Who sees which received invoices: members of the receiving department or of the ordering
+department whose role holds the invoice permissions (Kreditorenbuchhaltung, Anordnungsbefugte,
+Sachbearbeitung for the factual check). One module, used by the
 pages, the downloads, the services and the API."""
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from efile.models import OrgUnit
 from efile.permissions import member_org_unit_ids
@@ -17,7 +18,9 @@ def invoices_visible(user) -> QuerySet[ReceivedInvoice]:
         return ReceivedInvoice.objects.all()
     if not user.has_perm("invoicing.view_receivedinvoice"):
         return ReceivedInvoice.objects.none()
-    return ReceivedInvoice.objects.filter(org_unit_id__in=member_org_unit_ids(user))
+    units = member_org_unit_ids(user)
+    # The receiving department, and the department that ordered (for its factual check).
+    return ReceivedInvoice.objects.filter(Q(org_unit_id__in=units) | Q(ordering_unit_id__in=units))
 
 
 def org_units_for_invoices(user) -> QuerySet[OrgUnit]:

@@ -4,6 +4,8 @@ Nothing received is lost: the bytes are stored before validation, and a file tha
 validated is kept with the verdict "nicht geprüft" and a German reason.
 """
 
+import dataclasses
+import datetime as dt
 import io
 import logging
 from decimal import Decimal
@@ -21,8 +23,11 @@ from efile.models import OrgUnit
 from efile.permissions import is_member
 from efile.services.common import is_system
 
+from .approval.duplicates import duplicates_of
+from .model import Invoice
 from .models import InvoiceAttachment, InvoiceChannel, OwnRuleLevel, ReceivedInvoice, Verdict
-from .validation.findings import Severity
+from .payment_terms import skonto_entries
+from .validation.findings import Finding, Layer, Severity
 from .validation.run import ValidationResult, validate
 
 logger = logging.getLogger(__name__)
@@ -96,16 +101,14 @@ def _raise_own_rules(rows: list[dict]) -> None:
             row["severity"] = str(Severity.ERROR)
 
 
-def _earlier_duplicate(*, number: str, seller_vat_id: str, seller_name: str):
-    if not number or not (seller_vat_id or seller_name):
-        return None
-    earlier = ReceivedInvoice.objects.filter(number=number)
-    earlier = (
-        earlier.filter(seller_vat_id=seller_vat_id)
-        if seller_vat_id
-        else earlier.filter(seller_name=seller_name)
-    )
-    return earlier.order_by("received_at").first()
+def _earlier_duplicate(fields: dict) -> ReceivedInvoice | None:
+    """An earlier invoice of the same seller with the same number, or with the same amount
+    and date (see `invoicing.approval.duplicates`)."""
+    probe = ReceivedInvoice(**{k: fields.get(k) for k in _DUPLICATE_FIELDS})
+    return duplicates_of(probe).order_by("received_at").first()
+
+
+_DUPLICATE_FIELDS = ("number", "seller_vat_id", "seller_name", "amount_due", "issue_date")
 
 
 def _attachments_of(result: ValidationResult | None):
@@ -141,6 +144,7 @@ def invoice_receive(
     seller = model.seller if model else None
     totals = model.totals if model else None
     fields = {
+        **_payment_fields(model),
         "number": (model.number or "")[:200] if model else "",
         "issue_date": model.issue_date if model else None,
         "due_date": model.due_date if model else None,
@@ -150,11 +154,7 @@ def invoice_receive(
         "seller_vat_id": ((seller.vat_id if seller else "") or "")[:40],
         "buyer_reference": (model.buyer_reference or "")[:200] if model else "",
     }
-    earlier = _earlier_duplicate(
-        number=fields["number"],
-        seller_vat_id=fields["seller_vat_id"],
-        seller_name=fields["seller_name"],
-    )
+    earlier = _earlier_duplicate(fields)
     if earlier is not None:
         rows.append(
             {
@@ -221,6 +221,49 @@ def invoice_receive(
     return invoice, True
 
 
+def _tax_key(model: Invoice) -> str:
+    """VAT categories and rates of the breakdown, e.g. "S19" or "S19/S7" (Steuerschlüssel)."""
+    keys = []
+    for row in model.vat_breakdown:
+        rate = f"{row.rate.normalize():f}" if row.rate is not None else ""
+        key = f"{row.category or ''}{rate}"
+        if key and key not in keys:
+            keys.append(key)
+    return "/".join(keys)[:40]
+
+
+def _payment_fields(model: Invoice | None) -> dict:
+    """Amounts, account and cash discount the approval chain and the exports work with."""
+    if model is None:
+        return {}
+    totals = model.totals
+    transfer = next(
+        (t for p in model.payment_instructions for t in p.credit_transfers if t.account_id), None
+    )
+    payee = model.payee.name if model.payee and model.payee.name else None
+    skonto = skonto_entries(model.payment_terms)
+    issue_date = model.issue_date if isinstance(model.issue_date, dt.date) else None
+    first = skonto[0] if skonto and issue_date else None
+    return {
+        "order_reference": (model.purchase_order_reference or "")[:200],
+        "net_amount": _amount(totals.tax_exclusive) if totals else None,
+        "tax_amount": _amount(totals.vat_total) if totals else None,
+        "gross_amount": _amount(totals.tax_inclusive) if totals else None,
+        "tax_key": _tax_key(model),
+        "seller_iban": "".join((transfer.account_id or "").split())[:34] if transfer else "",
+        "seller_bic": (transfer.provider_id or "")[:11] if transfer else "",
+        "payee_name": (
+            payee
+            or (transfer.account_name if transfer else None)
+            or (model.seller.name if model.seller else None)
+            or ""
+        )[:300],
+        "skonto_until": first.until(issue_date) if first else None,
+        "skonto_percent": first.percent if first else None,
+        "skonto_base": _amount(first.base) if first and first.base is not None else None,
+    }
+
+
 def _amount(value) -> Decimal | None:
     if value is None:
         return None
@@ -234,3 +277,30 @@ def _amount(value) -> Decimal | None:
 def invoice_result(invoice: ReceivedInvoice) -> ValidationResult | None:
     """Validate the stored original again (for the presentation: model and findings)."""
     return _validated(blob_read(invoice.blob), invoice.filename)
+
+
+def stored_result(invoice: ReceivedInvoice):
+    """The invoice model from the stored original, with the findings recorded at receipt
+    (they include the duplicate check and the administrator's rule levels)."""
+    result = invoice_result(invoice)
+    findings = tuple(
+        Finding(
+            rule=row["rule"],
+            severity=Severity(row["severity"]),
+            layer=Layer(row.get("layer") or Layer.OWN),
+            message_de=row.get("message_de") or row.get("message") or "",
+            message_en=row.get("message_en") or "",
+            field=row.get("field"),
+            path=row.get("path"),
+        )
+        for row in invoice.findings
+    )
+    if result is None:
+        return None
+    return dataclasses.replace(
+        result,
+        findings=findings,
+        errors=tuple(f for f in findings if f.severity.rejects),
+        warnings=tuple(f for f in findings if f.severity is Severity.WARNING),
+        valid={"valid": True, "invalid": False}.get(invoice.verdict),
+    )

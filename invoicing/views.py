@@ -1,7 +1,5 @@
 """Pages of the invoice reception: list, upload, the invoice with its findings, downloads."""
 
-import dataclasses
-
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
@@ -14,12 +12,13 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from efile.views.downloads import blob_response
+from workflows.invoice_approval import invoice_start
 
+from .approval.decisions import waiting_for
 from .forms import InvoiceFilterForm, InvoiceUploadForm
 from .models import InvoiceAttachment, ReceivedInvoice
 from .permissions import invoices_visible, org_units_for_invoices
-from .services import invoice_receive, invoice_result
-from .validation.findings import Finding, Layer, Severity
+from .services import stored_result
 
 
 def _invoice_or_404(request, pk: int) -> ReceivedInvoice:
@@ -27,33 +26,6 @@ def _invoice_or_404(request, pk: int) -> ReceivedInvoice:
         return invoices_visible(request.user).select_related("org_unit").get(pk=pk)
     except ReceivedInvoice.DoesNotExist as exc:
         raise Http404(_("Rechnung nicht gefunden.")) from exc
-
-
-def stored_result(invoice: ReceivedInvoice):
-    """The invoice model from the stored original, with the findings recorded at receipt
-    (they include the duplicate check and the administrator's rule levels)."""
-    result = invoice_result(invoice)
-    findings = tuple(
-        Finding(
-            rule=row["rule"],
-            severity=Severity(row["severity"]),
-            layer=Layer(row.get("layer") or Layer.OWN),
-            message_de=row.get("message_de") or row.get("message") or "",
-            message_en=row.get("message_en") or "",
-            field=row.get("field"),
-            path=row.get("path"),
-        )
-        for row in invoice.findings
-    )
-    if result is None:
-        return None
-    return dataclasses.replace(
-        result,
-        findings=findings,
-        errors=tuple(f for f in findings if f.severity.rejects),
-        warnings=tuple(f for f in findings if f.severity is Severity.WARNING),
-        valid={"valid": True, "invalid": False}.get(invoice.verdict),
-    )
 
 
 class InvoiceListView(LoginRequiredMixin, TemplateView):
@@ -64,7 +36,7 @@ class InvoiceListView(LoginRequiredMixin, TemplateView):
         if not user.has_perm("invoicing.view_receivedinvoice"):
             raise PermissionDenied(_("Sie dürfen keine Eingangsrechnungen sehen."))
         form = InvoiceFilterForm(self.request.GET or None)
-        invoices = invoices_visible(user).select_related("org_unit")
+        invoices = invoices_visible(user).select_related("org_unit", "ordering_unit")
         if form.is_valid():
             query = form.cleaned_data["q"].strip()
             if query:
@@ -74,8 +46,19 @@ class InvoiceListView(LoginRequiredMixin, TemplateView):
                     | Q(buyer_reference__icontains=query)
                     | Q(filename__icontains=query)
                 )
-            if form.cleaned_data["verdict"]:
-                invoices = invoices.filter(verdict=form.cleaned_data["verdict"])
+            data = form.cleaned_data
+            if data["mine"]:
+                invoices = waiting_for(user, invoices)
+            if data["verdict"]:
+                invoices = invoices.filter(verdict=data["verdict"])
+            if data["status"]:
+                invoices = invoices.filter(status=data["status"])
+            if data["amount_min"] is not None:
+                invoices = invoices.filter(amount_due__gte=data["amount_min"])
+            if data["amount_max"] is not None:
+                invoices = invoices.filter(amount_due__lte=data["amount_max"])
+            if data["due_until"]:
+                invoices = invoices.filter(due_date__lte=data["due_until"])
         units = org_units_for_invoices(user)
         return {
             **super().get_context_data(**kwargs),
@@ -96,7 +79,7 @@ class InvoiceUploadView(LoginRequiredMixin, View):
             return HttpResponseRedirect(reverse("invoicing:invoices:index"))
         last = None
         for upload in form.cleaned_data["files"]:
-            invoice, created = invoice_receive(
+            invoice, created = invoice_start(
                 actor=request.user,
                 org_unit=form.cleaned_data["org_unit"],
                 stream=upload,
@@ -129,6 +112,7 @@ class InvoiceDetailView(LoginRequiredMixin, TemplateView):
     template_name = "invoicing/invoice_detail.html"
 
     def get_context_data(self, **kwargs):
+        from .approval_views import approval_context
         from .presentation import present
 
         invoice = _invoice_or_404(self.request, kwargs["pk"])
@@ -139,6 +123,7 @@ class InvoiceDetailView(LoginRequiredMixin, TemplateView):
             "presentation": present(result) if result is not None else None,
             "attachments": invoice.attachments.all(),
             "official": invoice.official_check,
+            **approval_context(self.request.user, invoice),
         }
 
 

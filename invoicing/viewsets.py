@@ -4,7 +4,7 @@ from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from viewflow.urls import Application, AppMenuMixin, Viewset
 
-from . import views
+from . import approval_views, views
 
 
 class InvoiceViewset(AppMenuMixin, Viewset):
@@ -23,8 +23,28 @@ class InvoiceViewset(AppMenuMixin, Viewset):
         name="attachment",
     )
 
+    decide_path = path(
+        "<int:pk>/entscheiden/", approval_views.InvoiceDecideView.as_view(), name="decide"
+    )
+    notice_path = path(
+        "<int:pk>/zurueckweisung/", approval_views.RejectionNoticeView.as_view(), name="notice"
+    )
+    radar_path = path("skonto/", approval_views.SkontoRadarView.as_view(), name="radar")
+    exports_path = path("zahlung/", approval_views.ExportsView.as_view(), name="exports")
+    export_download_path = path(
+        "zahlung/<str:kind>/<int:pk>/",
+        approval_views.ExportDownloadView.as_view(),
+        name="export_download",
+    )
+    matrix_path = path(
+        "freigabematrix/", approval_views.ApprovalMatrixView.as_view(), name="matrix"
+    )
+
     def has_view_permission(self, user, obj=None):
-        return user.has_perm("invoicing.view_receivedinvoice")
+        # The administration reaches the approval matrix here without seeing invoices.
+        return user.has_perm("invoicing.view_receivedinvoice") or user.has_perm(
+            "invoicing.view_approvalband"
+        )
 
 
 class InvoicingApplication(Application):
@@ -35,4 +55,4 @@ class InvoicingApplication(Application):
 
     def has_view_permission(self, user, obj=None):
         # Anonymous users pass, so the pages send them to the login form (see efile.viewsets).
-        return not user.is_authenticated or user.has_perm("invoicing.view_receivedinvoice")
+        return not user.is_authenticated or self.viewsets[0].has_view_permission(user)

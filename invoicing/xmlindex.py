@@ -6,14 +6,168 @@ looking around in an invoice from Python. `DocumentIndex` walks the tree once, k
 element object alive (so later XPath results and child iterations reuse them) and records
 each element's tag and its children by tag. The tree must not change while an index of it is
 in use (the validator never changes it).
+
+`IndexedPath` is the part of XPath the index answers without a walk over the tree: unions of
+plain element paths such as ``cac:Item/cbc:Name``, ``/rsm:A/rsm:B``, ``//cac:Party/cbc:ID``
+or ``//cbc:ID[@schemeID]``.
 """
 
 from __future__ import annotations
 
 import functools
+import re
 import threading
+from dataclasses import dataclass
 
 from lxml import etree
+
+# A predicate: ("exists", tags, attribute) for ``[p:A/p:B]``, ``[p:A/@name]`` or ``[@name]``;
+# ("equals", tags, attribute, literal) for the same paths ``= 'literal'`` (tags: the Clark tags
+# of the child steps, attribute None for an element path).
+Predicate = tuple
+Step = tuple  # (Clark tag, or None for `*`; tuple of predicates)
+
+
+@dataclass(frozen=True)
+class _Branch:
+    """One location path of a union: where it starts and its steps.
+
+    `anchor` is "relative" (``first/...`` at the context node), "root" (``/first/...``) or
+    "descendant" (``//first/...``); `first` and the further child `steps` are `Step`s (the
+    tag None only for ``/*`` and ``//*``)."""
+
+    anchor: str
+    first: Step
+    steps: tuple[Step, ...]
+
+    @functools.cached_property
+    def chain(self) -> tuple[Step, ...]:
+        return (self.first, *self.steps)
+
+
+@dataclass(frozen=True)
+class IndexedPath:
+    """An XPath expression that `DocumentIndex.select` can answer (see `parse`)."""
+
+    branches: tuple[_Branch, ...]
+
+    @classmethod
+    def parse(cls, expression: str, namespaces: dict[str, str]) -> IndexedPath | None:
+        """The expression as an `IndexedPath`, or None when it is anything but a union of
+        absolute, ``//``-started or relative paths of child steps ``p:Name`` (``*`` only as
+        ``/*`` or ``//*``), each with predicates that test a child path, optionally ending in
+        an attribute, for existence or equality with a literal: ``[@name]``, ``[p:A/p:B]``,
+        ``[p:A/@name = 'literal']``. A leading union of steps, ``(p:A|p:B)/p:C``, counts as
+        ``p:A/p:C | p:B/p:C``."""
+        branches = []
+        for text in _split(_expand_leading_union(expression), "|"):
+            branch = _parse_branch(text.strip(), namespaces)
+            if branch is None:
+                return None
+            branches.append(branch)
+        return cls(tuple(branches))
+
+
+def _split(text: str, separator: str) -> list[str]:
+    """`text` split at `separator` outside brackets and string literals."""
+    parts, depth, quote, current = [], 0, None, []
+    for char in text:
+        if quote is not None:
+            quote = None if char == quote else quote
+        elif char in "'\"":
+            quote = char
+        elif char == "[":
+            depth += 1
+        elif char == "]":
+            depth -= 1
+        elif char == separator and depth == 0:
+            parts.append("".join(current))
+            current = []
+            continue
+        current.append(char)
+    parts.append("".join(current))
+    return parts
+
+
+_LEADING_UNION = re.compile(r"\(([^()\[\]]*)\)/([^()|\[\]]*)")
+
+
+def _expand_leading_union(expression: str) -> str:
+    match = _LEADING_UNION.fullmatch(expression.strip())
+    if match is None:
+        return expression
+    alternatives, rest = match.groups()
+    return " | ".join(f"{alternative.strip()}/{rest}" for alternative in alternatives.split("|"))
+
+
+_NAME = r"[A-Za-z_][\w.-]*"
+_STEP = re.compile(rf"(?:(\w+):({_NAME})|(\*))((?:\[[^\[\]]*\])*)")
+_PREDICATE = re.compile(r"\[([^\[\]]*)\]")
+_ATTRIBUTE_STEP = re.compile(rf"(?:(.*)/)?@({_NAME})")
+_EQUALS = re.compile(r"""(.+?)\s*=\s*(?:'([^']*)'|"([^"]*)")""")
+
+
+def _parse_branch(text: str, namespaces: dict[str, str]) -> _Branch | None:
+    if text.startswith("//"):
+        anchor, text = "descendant", text[2:]
+    elif text.startswith("/"):
+        anchor, text = "root", text[1:]
+    else:
+        anchor = "relative"
+    steps = _parse_steps(text, namespaces, star=anchor != "relative")
+    if steps is None:
+        return None
+    return _Branch(anchor, steps[0], tuple(steps[1:]))
+
+
+def _parse_steps(text: str, namespaces: dict[str, str], *, star: bool) -> list[Step] | None:
+    """The child steps of a relative path; `*` only allowed as the first step if `star`."""
+    steps: list[Step] = []
+    for part in _split(text, "/"):
+        match = _STEP.fullmatch(part.strip())
+        if match is None:
+            return None
+        prefix, local, is_star, predicates_text = match.groups()
+        if is_star is not None:
+            if steps or not star:
+                return None  # `*` below would need the children of all tags in document order
+            tag = None
+        elif prefix in namespaces:
+            tag = f"{{{namespaces[prefix]}}}{local}"
+        else:
+            return None
+        predicates = []
+        for content in _PREDICATE.findall(predicates_text):
+            predicate = _parse_predicate(content.strip(), namespaces)
+            if predicate is None:
+                return None
+            predicates.append(predicate)
+        steps.append((tag, tuple(predicates)))
+    return steps
+
+
+def _parse_predicate(text: str, namespaces: dict[str, str]) -> Predicate | None:
+    equals = _EQUALS.fullmatch(text)
+    path = equals.group(1) if equals is not None else text
+    attribute = None
+    attribute_step = _ATTRIBUTE_STEP.fullmatch(path)
+    if attribute_step is not None:
+        path, attribute = attribute_step.group(1) or "", attribute_step.group(2)
+    tags: tuple[str, ...] = ()
+    if path:
+        steps = _parse_steps(path, namespaces, star=False)
+        if steps is None or any(predicates for _tag, predicates in steps):
+            return None
+        tags = tuple(tag for tag, _predicates in steps)
+    if equals is None:
+        return ("exists", tags, attribute)
+    literal = equals.group(2) if equals.group(2) is not None else equals.group(3)
+    return ("equals", tags, attribute, literal)
+
+
+def _string(element) -> str:
+    """The XPath string value of an element (its text without comments and PIs)."""
+    return "".join(element.itertext())
 
 
 class DocumentIndex:
@@ -30,10 +184,16 @@ class DocumentIndex:
             elements.append((tag, node))
             children[node] = {}
             if node is not root:
-                children[node.getparent()].setdefault(tag, []).append(node)
+                siblings = children[node.getparent()]
+                same = siblings.get(tag)
+                if same is None:
+                    siblings[tag] = [node]
+                else:
+                    same.append(node)
         self.elements = elements
         self.children = children
-        self._by_path: dict[tuple[str, ...], list] | None = None
+        self._ending: dict[tuple[str, str], list] = {}
+        self._rooted: dict[tuple[Step, ...], list] = {}
 
     @functools.cached_property
     def by_tag(self) -> dict[str, list]:
@@ -43,31 +203,132 @@ class DocumentIndex:
             by_tag.setdefault(tag, []).append(node)
         return by_tag
 
+    def ending_with(self, suffix: str, namespace: str = "") -> list:
+        """The elements whose Clark tag starts with `namespace` (``{uri}``) and ends with
+        `suffix` (so does the local name), in document order."""
+        found = self._ending.get((suffix, namespace))
+        if found is None:
+            tags = [
+                tag for tag in self.by_tag if tag.startswith(namespace) and tag.endswith(suffix)
+            ]
+            nodes = [node for tag in tags for node in self.by_tag[tag]]
+            found = self._ending[suffix, namespace] = (
+                self.in_document_order(nodes) if len(tags) > 1 else nodes
+            )
+        return list(found)
+
+    @functools.cached_property
+    def names(self) -> frozenset[str]:
+        """Every element tag and attribute name (`@` + Clark notation) in the document."""
+        found = set(self.by_tag)
+        for _tag, node in self.elements:
+            keys = node.keys()
+            if keys:
+                found.update(["@" + key for key in keys])
+        return frozenset(found)
+
+    @functools.cached_property
+    def all_elements(self) -> list:
+        """Every element, in document order."""
+        return [node for _tag, node in self.elements]
+
     @functools.cached_property
     def position(self) -> dict[object, int]:
         """Each element's position in document order."""
         return {node: number for number, (_tag, node) in enumerate(self.elements)}
 
-    @property
-    def by_path(self) -> dict[tuple[str, ...], list]:
-        """The elements by their path of tags from the root (the root's tag first), each list
-        in document order."""
-        if self._by_path is None:
-            by_path: dict[tuple[str, ...], list] = {}
-            children = self.children
+    def in_document_order(self, nodes) -> list:
+        """`nodes` without duplicates, in document order."""
+        return sorted(set(nodes), key=self.position.__getitem__)
 
-            def walk(node, path: tuple[str, ...]) -> None:
-                # children grouped by tag, depth first: elements of one path stay in order
-                for tag, nodes in children[node].items():
-                    below = (*path, tag)
-                    by_path.setdefault(below, []).extend(nodes)
-                    for child in nodes:
-                        walk(child, below)
+    def select(self, path: IndexedPath, node) -> list | None:
+        """The elements `path` selects at `node` (as XPath would, in document order); None
+        when a relative branch starts at a node that is not an element of this document."""
+        if len(path.branches) == 1:
+            return self._branch(path.branches[0], node)
+        found: list = []
+        for branch in path.branches:
+            selected = self._branch(branch, node)
+            if selected is None:
+                return None
+            found.extend(selected)
+        return self.in_document_order(found) if len(found) > 1 else found
 
-            by_path[(self.root.tag,)] = [self.root]
-            walk(self.root, (self.root.tag,))
-            self._by_path = by_path
-        return self._by_path
+    def _branch(self, branch: _Branch, node) -> list | None:
+        children = self.children
+        tag, predicates = branch.first
+        several_starts = False
+        if branch.anchor == "relative":
+            below = children.get(node)
+            if below is None:
+                return None
+            nodes = below.get(tag, ())
+        elif branch.anchor == "root":
+            return list(self._from_root(branch.chain))
+        else:
+            nodes = self.by_tag.get(tag, ()) if tag is not None else self.all_elements
+            several_starts = len(nodes) > 1
+        if predicates:
+            nodes = self._matching(nodes, predicates)
+        for tag, predicates in branch.steps:
+            if len(nodes) == 1:
+                nodes = children[nodes[0]].get(tag, ())
+            else:
+                nodes = [child for parent in nodes for child in children[parent].get(tag, ())]
+            if predicates:
+                nodes = self._matching(nodes, predicates)
+        if several_starts and branch.steps and len(nodes) > 1:
+            return self.in_document_order(nodes)  # `//a/b` with one `a` inside another
+        return list(nodes)
+
+    def _from_root(self, steps: tuple[Step, ...]) -> list:
+        """What ``/step/step/...`` selects, kept for every such path and its beginnings (the
+        absolute paths of the rules share theirs)."""
+        found = self._rooted.get(steps)
+        if found is None:
+            tag, predicates = steps[-1]
+            if len(steps) == 1:
+                found = [self.root] if tag is None or self.elements[0][0] == tag else []
+            else:
+                children = self.children
+                parents = self._from_root(steps[:-1])
+                found = [child for parent in parents for child in children[parent].get(tag, ())]
+            if predicates:
+                found = self._matching(found, predicates)
+            self._rooted[steps] = found
+        return found
+
+    def _matching(self, nodes, predicates: tuple[Predicate, ...]) -> list:
+        """The nodes for which every predicate holds."""
+        for predicate in predicates:
+            kind, tags, attribute = predicate[:3]
+            if attribute is not None and "@" + attribute not in self.names:
+                return []  # no element of the document carries the attribute
+            if kind == "exists" and not tags:
+                nodes = [node for node in nodes if node.get(attribute) is not None]
+            else:
+                nodes = [node for node in nodes if self._holds(node, predicate)]
+        return nodes
+
+    def _holds(self, node, predicate: Predicate) -> bool:
+        """XPath: a path is true when it selects something; `=` on a node set is true when
+        the string value of one of its nodes equals the literal."""
+        kind, tags, attribute = predicate[:3]
+        found = [node]
+        for tag in tags:
+            found = [child for parent in found for child in self.children[parent].get(tag, ())]
+        if attribute is not None:
+            values = [
+                value for value in (each.get(attribute) for each in found) if value is not None
+            ]
+        else:
+            values = found
+        if kind == "exists":
+            return bool(values)
+        literal = predicate[3]
+        if attribute is None:
+            return any(_string(element) == literal for element in values)
+        return literal in values
 
 
 _last: tuple[object, DocumentIndex] | None = None
@@ -89,7 +350,7 @@ _active = threading.local()
 
 
 class indexed_children:
-    """Context manager: while active in this thread, `children_of(element)` answers from the
+    """Context manager: while active in this thread, `active_children()` is the children
     index of `root` (used by the invoice model builders, see `invoicing.parsing.find`)."""
 
     def __init__(self, root):
@@ -103,8 +364,7 @@ class indexed_children:
         _active.children = self.previous
 
 
-def children_of(element) -> dict[str, list] | None:
-    """The child elements of `element` by tag from the active index; None when no index is
-    active or the element is not in it."""
-    children = getattr(_active, "children", None)
-    return None if children is None else children.get(element)
+def active_children() -> dict[object, dict[str, list]] | None:
+    """The child elements by tag of every element of the document of the active
+    `indexed_children` in this thread, None when none is active."""
+    return getattr(_active, "children", None)

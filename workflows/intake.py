@@ -26,10 +26,10 @@ from efile.models import IntakeChannel, IntakeItem, IntakeStatus
 from efile.permissions import intake_items_visible
 from efile.services.intake import intake_hand_over, intake_pdf, intake_receive, intake_replace
 from invoicing.models import InvoiceChannel
-from invoicing.services import invoice_receive
 from invoicing.syntax import detect
 from ocr.assemble import PageRangeError, parse_ranges, pdf_concat, pdf_pages
 
+from .invoice_approval import invoice_start
 from .models import IntakeProcess
 
 
@@ -144,7 +144,7 @@ class IntakeFlow(flow.Flow):
     def hand_over(self, activation):
         item = activation.process.item
         with blob_open(item.blob) as stream:
-            invoice, _created = invoice_receive(
+            invoice, _created = invoice_start(
                 actor=None,
                 org_unit=item.org_unit,
                 stream=stream,

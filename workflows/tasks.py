@@ -24,3 +24,17 @@ def read_intake_item(item_id: int) -> str:
     item = intake_read(item_id=item_id)
     reading_done(item_id=item_id)
     return item.status
+
+
+@shared_task(name="workflows.building_deadlines")
+def building_deadlines() -> dict:
+    """Daily (Celery beat): deadline reminders to applicants and Fachstellen, and hand
+    applications whose Nachforderung deadline has passed to the clerk."""
+    from .building.deadlines import nachforderung_reminders_send, statement_reminders_send
+    from .building_application import overdue_nachforderungen_escalate
+
+    return {
+        "applicant_reminders": nachforderung_reminders_send(),
+        "statement_reminders": statement_reminders_send(),
+        "overdue": overdue_nachforderungen_escalate(),
+    }

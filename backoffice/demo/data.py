@@ -17,9 +17,11 @@ from efile import services
 from efile.models import DisposalAction, DocumentKind, EFile, FilingPlanItem, OrgUnit, Party
 from efile.permissions import Action, efile_can
 from efile.roles import Role
-from invoicing.services import invoice_receive
+from invoicing.models import ApprovalBand, ApproverLimit, InvoiceRoute, RouteKey
 from workflows.intake import intake_start
+from workflows.invoice_approval import invoice_start
 
+from .building import demo_building_load
 from .einvoice import Seller, xrechnung_ubl
 from .minipdf import text_pdf
 
@@ -245,7 +247,9 @@ DEMO_USERS = [
         "anordnung", "Anton", "Ordner", Role.APPROVER, ("kriens-finanzen", "krefeld-finanzen")
     ),
     DemoUser("bauamt", "Bernd", "Bau", Role.BUILDING, ("kriens-bauamt",)),
+    DemoUser("bauamt.leitung", "Beate", "Baumann", Role.BUILDING, ("kriens-bauamt",)),
     DemoUser("fachstelle", "Franziska", "Feuer", Role.STATEMENT, ("kriens-feuerwehr",)),
+    DemoUser("fachstelle.umwelt", "Uwe", "Umbach", Role.STATEMENT, ("kriens-umwelt",)),
     DemoUser("antragsteller", "Anna", "Huber", Role.APPLICANT, ()),
     DemoUser("administration", "Adam", "Admin", Role.ADMINISTRATOR, (), is_staff=True),
     DemoUser(
@@ -303,8 +307,10 @@ def demo_data_load(*, password: str) -> list[tuple[DemoUser, bool]]:
                 )
             if status == "closed" and efile.is_open:
                 services.efile_close(actor=None, efile=efile, reason="Vorgang abgeschlossen")
+    _approval_setup(units)
     _invoices(units["krefeld-finanzen"])
     _intake(units["kriens-einwohner"])
+    demo_building_load(units, plan)
     return users
 
 
@@ -319,26 +325,49 @@ DEMO_SELLER = Seller(
 )
 
 
+def _approval_setup(units: dict[str, OrgUnit]) -> None:
+    """Routing by Leitweg-ID, the approval matrix (two Anordnungen from 5,000 EUR) and the
+    approver's limit, so the demo invoices walk through the whole approval chain."""
+    for value, unit in (
+        ("05114000-00001-60", units["krefeld-umwelt"]),
+        ("05114000-00002-57", units["krefeld-einwohner"]),
+    ):
+        InvoiceRoute.objects.get_or_create(
+            key=RouteKey.BUYER_REFERENCE, value=value, defaults={"org_unit": unit}
+        )
+    if not ApprovalBand.objects.exists():
+        ApprovalBand.objects.create(amount_from=Decimal(0), amount_to=Decimal(5000), approvers=1)
+        ApprovalBand.objects.create(amount_from=Decimal(5000), approvers=2)
+    approver = get_user_model().objects.get(username="anordnung")
+    ApproverLimit.objects.get_or_create(user=approver, defaults={"limit": Decimal(25000)})
+    lead = get_user_model().objects.get(username="sachbearbeitung.krefeld")
+    for code in ("krefeld-umwelt", "krefeld-einwohner"):
+        if units[code].lead_id is None:
+            units[code].lead = lead
+            units[code].save(update_fields=["lead"])
+
+
 def _invoices(unit: OrgUnit) -> None:
-    """Three received e-invoices: two valid, one without Leitweg-ID (BR-DE-15)."""
+    """Three received e-invoices: two valid (one with Skonto), one without Leitweg-ID
+    (BR-DE-15), which is rejected with a notice to the supplier."""
     specs = [
         ("RE-2026-0815", "05114000-00001-60", [("Toner schwarz", "4", "89.90")]),
         ("RE-2026-0816", "05114000-00002-57", [("Kopierpapier A4, 500 Blatt", "40", "4.35")]),
         ("RE-2026-0817", None, [("Wartung Kopierer, Pauschale", "1", "149.00")]),
     ]
-    for number, leitweg_id, lines in specs:
+    issued = timezone.localdate() - dt.timedelta(days=3)
+    for index, (number, leitweg_id, lines) in enumerate(specs):
         data = xrechnung_ubl(
             number=number,
-            issue_date="2026-11-02",
-            due_date="2026-12-02",
+            issue_date=issued.isoformat(),
+            due_date=(issued + dt.timedelta(days=30)).isoformat(),
             seller=DEMO_SELLER,
             buyer_name="Stadt Krefeld",
             buyer_reference=leitweg_id,
             lines=[(name, Decimal(qty), Decimal(price)) for name, qty, price in lines],
+            **({"payment_terms": "#SKONTO#TAGE=14#PROZENT=2.00#\n"} if index == 0 else {}),
         )
-        invoice_receive(
-            actor=None, org_unit=unit, stream=io.BytesIO(data), filename=f"{number}.xml"
-        )
+        invoice_start(actor=None, org_unit=unit, stream=io.BytesIO(data), filename=f"{number}.xml")
 
 
 def _intake(unit: OrgUnit) -> None:

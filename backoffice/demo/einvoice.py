@@ -43,6 +43,7 @@ def xrechnung_ubl(
     buyer_reference: str | None,
     lines: list[tuple[str, Decimal, Decimal]],
     vat_rate: Decimal = Decimal("19"),
+    payment_terms: str = "Zahlbar innerhalb von 30 Tagen ohne Abzug.",
 ) -> bytes:
     """An XRechnung 3.0 invoice; `lines` are (item name, quantity, net unit price).
     `buyer_reference=None` leaves out the Leitweg-ID (BT-10), which makes it invalid."""
@@ -101,7 +102,7 @@ def xrechnung_ubl(
     means = add(root, "cac:PaymentMeans")
     add(means, "cbc:PaymentMeansCode", "58")
     add(add(means, "cac:PayeeFinancialAccount"), "cbc:ID", seller.iban)
-    add(add(root, "cac:PaymentTerms"), "cbc:Note", "Zahlbar innerhalb von 30 Tagen ohne Abzug.")
+    add(add(root, "cac:PaymentTerms"), "cbc:Note", payment_terms)
 
     total = add(root, "cac:TaxTotal")
     add(total, "cbc:TaxAmount", _money(vat), currencyID="EUR")

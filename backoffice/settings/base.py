@@ -145,6 +145,46 @@ AKTENFLUSS_OFFICIAL_RULES_DIR = (
     Path(_official_rules).expanduser().resolve() if _official_rules else None
 )
 
+# Invoice approval. The city's own account, debited by the SEPA payment runs (pain.001).
+AKTENFLUSS_PAYER_NAME = env_str("AKTENFLUSS_PAYER_NAME", default=AKTENFLUSS_AUTHORITY_NAME)
+AKTENFLUSS_PAYER_IBAN = env_str("AKTENFLUSS_PAYER_IBAN", default="")
+AKTENFLUSS_PAYER_BIC = env_str("AKTENFLUSS_PAYER_BIC", default="")
+# Columns of the booking export (CSV), in order; see invoicing.approval.booking.COLUMNS.
+AKTENFLUSS_BOOKING_COLUMNS = [
+    column.strip()
+    for column in env_str(
+        "AKTENFLUSS_BOOKING_COLUMNS",
+        default="belegdatum,belegnummer,kreditor,iban,sachkonto,kostenstelle,netto,steuer,"
+        "brutto,steuerschluessel,faelligkeit",
+    ).split(",")
+    if column.strip()
+]
+# Open approval tasks escalate this many days before the Skonto date (else the due date):
+# first a reminder to the assignee (or the group), then to the department's lead.
+AKTENFLUSS_ESCALATE_REMINDER_DAYS = env_int("AKTENFLUSS_ESCALATE_REMINDER_DAYS", 3)
+AKTENFLUSS_ESCALATE_LEAD_DAYS = env_int("AKTENFLUSS_ESCALATE_LEAD_DAYS", 1)
+# Supplier e-files (Kreditorenakten) are opened on this filing plan position.
+AKTENFLUSS_SUPPLIER_PLAN_CODE = env_str("AKTENFLUSS_SUPPLIER_PLAN_CODE", default="200.20")
+
+# Paperless-ngx connector (optional; off while AKTENFLUSS_PAPERLESS_URL is empty). Documents
+# carrying the pull tag are taken into the intake inbox of the org unit, then get the
+# transferred tag; the Aktenzeichen of filed ones goes back as custom field or tag.
+AKTENFLUSS_PAPERLESS_URL = env_str("AKTENFLUSS_PAPERLESS_URL", default="")
+AKTENFLUSS_PAPERLESS_TOKEN = env_str("AKTENFLUSS_PAPERLESS_TOKEN", default="")
+AKTENFLUSS_PAPERLESS_PULL_TAG = env_str("AKTENFLUSS_PAPERLESS_PULL_TAG", default="aktenfluss")
+AKTENFLUSS_PAPERLESS_TRANSFERRED_TAG = env_str(
+    "AKTENFLUSS_PAPERLESS_TRANSFERRED_TAG", default="aktenfluss-uebertragen"
+)
+AKTENFLUSS_PAPERLESS_ORG_UNIT = env_str("AKTENFLUSS_PAPERLESS_ORG_UNIT", default="")
+AKTENFLUSS_PAPERLESS_PUSH_MODE = env_str("AKTENFLUSS_PAPERLESS_PUSH_MODE", default="custom_field")
+AKTENFLUSS_PAPERLESS_CUSTOM_FIELD = env_str(
+    "AKTENFLUSS_PAPERLESS_CUSTOM_FIELD", default="Aktenzeichen"
+)
+AKTENFLUSS_PAPERLESS_TIMEOUT = env_int("AKTENFLUSS_PAPERLESS_TIMEOUT", 30)
+AKTENFLUSS_PAPERLESS_PULL_MINUTES = env_int("AKTENFLUSS_PAPERLESS_PULL_MINUTES", 15)
+if AKTENFLUSS_PAPERLESS_PUSH_MODE not in ("custom_field", "tag"):
+    raise ImproperlyConfigured("AKTENFLUSS_PAPERLESS_PUSH_MODE must be custom_field or tag.")
+
 # Celery. Without a broker URL the embedded default runs tasks eagerly inside the calling
 # process: no Redis and no worker process are needed, and a task runs exactly when its
 # transaction has committed. Production sets CELERY_BROKER_URL (Redis) and runs workers.
@@ -157,6 +197,31 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     "visibility_timeout": env_int("AKTENFLUSS_BROKER_VISIBILITY_TIMEOUT", 3600)
 }
+# Periodic jobs, run by Celery beat (the `scheduler` service); each job is idempotent.
+CELERY_BEAT_SCHEDULE = {
+    "building-deadlines": {"task": "workflows.building_deadlines", "schedule": 6 * 60 * 60},
+    "invoice-deadlines": {"task": "invoicing.escalate_deadlines", "schedule": 6 * 60 * 60},
+    # Does nothing while AKTENFLUSS_PAPERLESS_URL is empty.
+    "paperless-pull": {
+        "task": "efile.paperless_pull",
+        "schedule": AKTENFLUSS_PAPERLESS_PULL_MINUTES * 60,
+    },
+}
+
+# Outgoing mail (notices to applicants, requests to Fachstellen). With DEBUG the mails are
+# printed to the console unless EMAIL_BACKEND says otherwise.
+EMAIL_BACKEND = env_str(
+    "EMAIL_BACKEND",
+    default="django.core.mail.backends.console.EmailBackend"
+    if DEBUG
+    else "django.core.mail.backends.smtp.EmailBackend",
+)
+EMAIL_HOST = env_str("EMAIL_HOST", default="localhost")
+EMAIL_PORT = env_int("EMAIL_PORT", 25)
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", default="")
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", default="")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", default=False)
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", default="aktenfluss@localhost")
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

@@ -5,6 +5,7 @@ from .documents import Document, DocumentKind, DocumentVersion, ImmutableRowErro
 from .efiles import AktenzeichenCounter, EFile, EFileStatus
 from .intake import IntakeChannel, IntakeItem, IntakeStatus
 from .organisation import DisposalAction, FilingPlanItem, OrgUnit
+from .paperless import PaperlessImport, PaperlessImportState
 from .parties import Party
 from .resubmissions import Resubmission
 
@@ -25,6 +26,8 @@ __all__ = [
     "IntakeItem",
     "IntakeStatus",
     "OrgUnit",
+    "PaperlessImport",
+    "PaperlessImportState",
     "Party",
     "Resubmission",
 ]

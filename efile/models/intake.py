@@ -15,6 +15,7 @@ class IntakeChannel(models.TextChoices):
     BATCH = "batch", _("Stapelimport")
     MAIL = "mail", _("E-Mail")
     API = "api", _("Schnittstelle")
+    PAPERLESS = "paperless", _("Paperless-ngx")
 
 
 class IntakeStatus(models.TextChoices):

@@ -18,6 +18,15 @@ class OrgUnit(models.Model):
         blank=True,
         verbose_name=_("Mitglieder"),
     )
+    lead = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("Leitung"),
+        help_text=_("Erhält Eskalationen offener Aufgaben der Organisationseinheit."),
+    )
 
     class Meta:
         verbose_name = _("Organisationseinheit")

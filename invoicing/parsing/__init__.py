@@ -14,8 +14,9 @@ import re
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 
+from invoicing.model import SourcePaths
 from invoicing.validation.context import NAMESPACES
-from invoicing.xmlindex import children_of, indexed_children
+from invoicing.xmlindex import active_children, indexed_children
 
 
 def parse_invoice(root, syntax: str):
@@ -45,32 +46,31 @@ def clark(path: str) -> tuple[str, ...]:
 
 def find(el, path: str):
     """First element at the child path `path` below `el` (None when absent or `el` is None)."""
+    children = active_children()
     for tag in clark(path):
         if el is None:
             return None
-        children = children_of(el)
-        if children is None:
+        below = None if children is None else children.get(el)
+        if below is None:
             el = next(el.iterchildren(tag), None)
         else:
-            found = children.get(tag)
+            found = below.get(tag)
             el = found[0] if found else None
     return el
-
-
-def _children(el, tag: str) -> list:
-    children = children_of(el)
-    if children is None:
-        return list(el.iterchildren(tag))
-    return children.get(tag, [])
 
 
 def findall(el, path: str) -> list:
     """All elements at the child path `path` below `el`, in document order."""
     if el is None:
         return []
+    children = active_children()
     current = [el]
     for tag in clark(path):
-        current = [child for parent in current for child in _children(parent, tag)]
+        found = []
+        for parent in current:
+            below = None if children is None else children.get(parent)
+            found.extend(parent.iterchildren(tag) if below is None else below.get(tag, ()))
+        current = found
     return current
 
 
@@ -78,9 +78,10 @@ def text_of(el) -> str | None:
     """The element's own text; a comment or processing instruction inside does not cut it."""
     if el is None:
         return None
-    parts = [el.text or ""]
-    parts.extend(child.tail or "" for child in el if not isinstance(child.tag, str))
-    return "".join(parts).strip()
+    text = el.text or ""
+    if len(el):
+        text += "".join(child.tail or "" for child in el if not isinstance(child.tag, str))
+    return text.strip()
 
 
 def decimal_of(el) -> Decimal | None:
@@ -125,19 +126,21 @@ def base64_of(el) -> bytes | None:
 
 
 class Reader:
-    """Collects keyword arguments and source paths for one model dataclass."""
+    """Collects keyword arguments and source elements (`paths`, see `SourcePaths`) for one
+    model dataclass."""
 
     def __init__(self, tree, element=None):
         self.tree = tree
         self.values: dict = {}
-        self.paths: dict[str, str] = {}
+        self._elements: dict[str, object] = {}
+        self.paths = SourcePaths(tree, self._elements)
         if element is not None:
-            self.paths["."] = tree.getpath(element)
+            self._elements["."] = element
 
     def _put(self, name: str, el, value) -> None:
         if el is None:
             return
-        self.paths[name] = self.tree.getpath(el)
+        self._elements[name] = el
         if value is not None:
             self.values[name] = value
 
@@ -152,16 +155,15 @@ class Reader:
 
     def value(self, name: str, el, value) -> None:
         """Set a value built by the caller (a nested dataclass, tuple, identifier...)."""
-        if value is None or value == ():
-            if el is not None:
-                self.paths[name] = self.tree.getpath(el)
-            return
-        self.values[name] = value
         if el is not None:
-            self.paths[name] = self.tree.getpath(el)
+            self._elements[name] = el
+        if value is not None and value != ():
+            self.values[name] = value
 
     def build(self, cls):
         return cls(paths=self.paths, **self.values)
 
-    def path(self, el) -> str | None:
-        return None if el is None else self.tree.getpath(el)
+
+def element_paths(tree, element) -> SourcePaths:
+    """The `paths` of a model object that records only its own element (key ".")."""
+    return SourcePaths(tree, {".": element})

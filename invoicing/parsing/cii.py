@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from invoicing import model as m
-from invoicing.parsing import Reader, base64_of, find, findall, text_of
+from invoicing.parsing import Reader, base64_of, element_paths, find, findall, text_of
 
 _DATE = "udt:DateTimeString"
 
@@ -16,7 +16,7 @@ def _identifier(tree, el, scheme_attr: str = "schemeID") -> m.Identifier | None:
         value=text_of(el),
         scheme=el.get(scheme_attr),
         scheme_version=el.get("listVersionID") if scheme_attr == "listID" else None,
-        paths={".": tree.getpath(el)},
+        paths=element_paths(tree, el),
     )
 
 
@@ -323,7 +323,7 @@ def parse(root) -> m.Invoice:
         r.value(
             "invoiced_object_identifier",
             oid,
-            m.Identifier(value=text_of(oid), scheme=scheme, paths={".": tree.getpath(oid)}),
+            m.Identifier(value=text_of(oid), scheme=scheme, paths=element_paths(tree, oid)),
         )
     r.text(
         "buyer_accounting_reference",

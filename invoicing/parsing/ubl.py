@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from invoicing import model as m
-from invoicing.parsing import Reader, base64_of, find, findall, text_of
+from invoicing.parsing import Reader, base64_of, element_paths, find, findall, text_of
 from invoicing.syntax import UBL_CREDIT_NOTE
 
 VAT = "VAT"
@@ -16,7 +16,7 @@ def _identifier(tree, el, scheme_attr: str = "schemeID") -> m.Identifier | None:
         value=text_of(el),
         scheme=el.get(scheme_attr),
         scheme_version=el.get("listVersionID") if scheme_attr == "listID" else None,
-        paths={".": tree.getpath(el)},
+        paths=element_paths(tree, el),
     )
 
 
@@ -274,7 +274,7 @@ def parse(root) -> m.Invoice:
         subject = None
         if raw.startswith("#") and raw.count("#") >= 2:
             subject, raw = raw[1:].split("#", 1)
-        notes.append(m.Note(subject_code=subject, text=raw, paths={".": tree.getpath(note)}))
+        notes.append(m.Note(subject_code=subject, text=raw, paths=element_paths(tree, note)))
     r.value("notes", None, tuple(notes))
 
     preceding = []

@@ -1,13 +1,12 @@
 """What every rule gets to look at: the parsed XML tree, the invoice model and the profile."""
 
 import functools
-import re
 from dataclasses import dataclass, field
 
 from lxml import etree
 
 from invoicing.validation.findings import Severity
-from invoicing.xmlindex import document_index
+from invoicing.xmlindex import DocumentIndex, IndexedPath, document_index
 
 NAMESPACES = {
     # UBL 2.1
@@ -36,20 +35,10 @@ def compiled(expression: str) -> etree.XPath:
     return found
 
 
-_DESCENDANT = re.compile(r"//(\w+):([A-Za-z_][\w.-]*)(?:\[@([A-Za-z_][\w.-]*)\])?")
-
-
 @functools.lru_cache(maxsize=4096)
-def descendant_steps(expression: str) -> tuple[tuple[str, str | None], ...] | None:
-    """For `//p:A | //p:B[@attr] | ...`: ((Clark tag, attribute name or None), ...); None for
-    any other expression."""
-    steps = []
-    for part in expression.split("|"):
-        match = _DESCENDANT.fullmatch(part.strip())
-        if match is None or match[1] not in NAMESPACES:
-            return None
-        steps.append((f"{{{NAMESPACES[match[1]]}}}{match[2]}", match[3]))
-    return tuple(steps)
+def indexed_path(expression: str) -> IndexedPath | None:
+    """The expression as a path the document index answers (see `IndexedPath.parse`)."""
+    return IndexedPath.parse(expression, NAMESPACES)
 
 
 @dataclass
@@ -85,45 +74,42 @@ class ValidationContext:
         """Every element tag (Clark notation) and attribute name (`@` + Clark notation) that
         occurs in the document; rules with `requires` use it to skip documents in which they
         cannot find anything."""
-        found: set[str] = set()
-        add = found.add
-        for tag, node in self.elements:
-            add(tag)
-            for key in node.keys():  # noqa: SIM118 - iterating an element yields children
-                add("@" + key)
-        return frozenset(found)
+        if self.root is None:
+            return frozenset()
+        return document_index(self.root).names
 
     def severity_for(self, rule) -> Severity:
         return self.overrides.get(rule.id, rule.severity)
 
+    @functools.cached_property
+    def index(self) -> DocumentIndex | None:
+        """The index of the document, None when `root` is not the root of its document (then
+        absolute paths are not relative to it)."""
+        if self.root is None or self.root.getparent() is not None:
+            return None
+        return document_index(self.root)
+
+    def select(self, expression: str, node=None):
+        """`expression` evaluated at `node` (default: the root), not cached: from the document
+        index when it is a plain element path (`IndexedPath`), else by XPath."""
+        at = self.root if node is None else node
+        index = self.index
+        if index is not None:
+            path = indexed_path(expression)
+            if path is not None:
+                found = index.select(path, at)
+                if found is not None:
+                    return found
+        return compiled(expression)(at)
+
     def xpath(self, expression: str, node=None) -> list:
-        """`expression` evaluated at `node` (default: the root); computed once per document,
-        lists are handed out as copies."""
+        """`expression` evaluated at `node` (default: the root, see `select`); computed once
+        per document, lists are handed out as copies."""
         key = ("xpath", expression, node)
         found = self.memo.get(key)
         if found is None:
-            found = self._from_index(expression) if node is None else None
-            if found is None:
-                found = compiled(expression)(self.root if node is None else node)
-            self.memo[key] = found
+            found = self.memo[key] = self.select(expression, node)
         return list(found) if isinstance(found, list) else found
-
-    def _from_index(self, expression: str) -> list | None:
-        """The result of `//p:Name`, `//p:Name[@attribute]` or a union of such, taken from the
-        document index instead of a walk over the tree; None for other expressions."""
-        steps = descendant_steps(expression)
-        if steps is None or self.root is None or self.root.getparent() is not None:
-            return None
-        index = document_index(self.root)
-        found = []
-        for tag, attribute in steps:
-            nodes = index.by_tag.get(tag, ())
-            if attribute is not None:
-                nodes = [node for node in nodes if node.get(attribute) is not None]
-            found.extend(nodes)
-        if len(steps) > 1:  # a union is in document order, without duplicates
-            found = sorted(set(found), key=index.position.__getitem__)
-        return found
 
     def path_of(self, node) -> str:
         return node.getroottree().getpath(node)

@@ -139,15 +139,20 @@ class LayerPlan:
 
     def __init__(self, rules: list[Rule]):
         self.rules = tuple(rules)
+        shared = {entry.applies for entry in rules}
+        # the `applies` every rule of the plan has (None: none or several)
+        self.common_applies = shared.pop() if len(shared) == 1 else None
         self.always = tuple(entry for entry in rules if entry.requires is None)
         self._always_positions = frozenset(
             position for position, entry in enumerate(rules) if entry.requires is None
         )
-        # every alternative filed under one of its names (the longest: usually the rarest)
-        by_key: dict[str, list[tuple[int, frozenset[str]]]] = {}
+        # every alternative filed under one of its names (the longest: usually the rarest),
+        # with the positions of all rules that need exactly that set
+        by_key: dict[str, dict[frozenset[str], list[int]]] = {}
         for position, entry in enumerate(rules):
             for need in entry.requires or ():
-                by_key.setdefault(max(sorted(need), key=len), []).append((position, need))
+                needs = by_key.setdefault(max(sorted(need), key=len), {})
+                needs.setdefault(need, []).append(position)
         self._by_key = by_key
         self._keys = frozenset(by_key)
 
@@ -159,12 +164,13 @@ class LayerPlan:
         names = context.names
         chosen: set[int] = set()
         for key in self._keys.intersection(names):
-            for position, need in self._by_key[key]:
+            for need, positions in self._by_key[key].items():
                 if need <= names:
-                    chosen.add(position)
+                    chosen.update(positions)
         if not chosen:
             return self.always
-        return [self.rules[position] for position in sorted(chosen | self._always_positions)]
+        rules = self.rules
+        return [rules[position] for position in sorted(chosen.union(self._always_positions))]
 
 
 _by_layer_cache: tuple[tuple[int, int], dict[tuple[Layer, str], LayerPlan]] = ((0, -1), {})
@@ -189,11 +195,22 @@ def _rules_by_layer() -> dict[tuple[Layer, str], list[Rule]]:
     return {group: list(plan.rules) for group, plan in _plans().items()}
 
 
+def _may_apply(plan: LayerPlan, context: ValidationContext) -> bool:
+    """False when the `applies` that all rules of the plan share says the document is not
+    theirs (when it raises, each rule runs into it and reports it)."""
+    if plan.common_applies is None:
+        return True
+    try:
+        return bool(plan.common_applies(context))
+    except Exception:
+        return True
+
+
 def run_layer(layer: Layer, context: ValidationContext, findings: list[Finding]) -> list[str]:
     """Run the rules of one layer for the context's syntax, appending their findings to
     `findings`; return the ids of the rules that raised."""
     plan = _plans().get((layer, context.syntax))
-    if plan is None:
+    if plan is None or not _may_apply(plan, context):
         return []
     try:
         rules = plan.select(context)

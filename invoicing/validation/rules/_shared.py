@@ -14,7 +14,6 @@ Applicability follows what the official artefacts run for a profile:
 from __future__ import annotations
 
 import functools
-import re
 from collections.abc import Callable
 from decimal import MAX_EMAX, MIN_EMIN, ROUND_HALF_UP, Decimal, InvalidOperation, localcontext
 
@@ -205,11 +204,10 @@ def has_text(value) -> bool:
     return True
 
 
-_WS = re.compile(r"\s+")
-
-
 def normalize_space(text: str | None) -> str:
-    return _WS.sub(" ", text or "").strip()
+    """Whitespace runs as one space, none at the ends (`str.split` and the regex `\\s` agree
+    on what whitespace is: `str.isspace`)."""
+    return " ".join((text or "").split())
 
 
 def text_of(ctx, expression: str, node=None) -> list[str]:

@@ -14,7 +14,7 @@ import re
 
 from lxml import etree
 
-from invoicing.validation.context import NAMESPACES, compiled
+from invoicing.validation.context import NAMESPACES
 from invoicing.validation.findings import Layer, Severity
 from invoicing.validation.registry import Violation, rule
 from invoicing.validation.rules.syntax_tables import Row, applies_cen, load_rows, register_table
@@ -109,10 +109,6 @@ def _cii_rule(rule_id: str, *, de: str, en: str, field: str | None = None, sever
     )
 
 
-def _x(node, expression: str) -> list:
-    return compiled(expression)(node)
-
-
 def _text(node) -> str:
     return " ".join((node.text or "").split()) if isinstance(node, etree._Element) else str(node)
 
@@ -122,16 +118,12 @@ def _local(node) -> str:
 
 
 def _elements_ending(ctx, suffix: str, namespace_prefix: str = "ram") -> list:
-    """The elements of the namespace whose local name ends with `suffix` (once per document;
-    the Clark tag `{ns}local` ends with the suffix exactly when the local name does)."""
-    key = ("cii_syntax.elements_ending", suffix, namespace_prefix)
-    found = ctx.memo.get(key)
-    if found is None:
-        namespace = NAMESPACES[namespace_prefix]
-        found = ctx.memo[key] = [
-            node for node in ctx.root.iter(f"{{{namespace}}}*") if node.tag.endswith(suffix)
-        ]
-    return found
+    """The elements of the namespace whose local name ends with `suffix`, in document order
+    (the Clark tag `{ns}local` ends with the suffix exactly when the local name does)."""
+    namespace = f"{{{NAMESPACES[namespace_prefix]}}}"
+    if ctx.index is None:
+        return [node for node in ctx.root.iter(f"{namespace}*") if node.tag.endswith(suffix)]
+    return ctx.index.ending_with(suffix, namespace)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -239,8 +231,8 @@ def _register_count(rule_id, level, context, path, limit, exact, field, name):
         en = "{path} shall occur at most once but occurs {count} times."
 
     def check(ctx):
-        for node in _x(ctx.root, context):
-            found = _x(node, path)
+        for node in ctx.xpath(context):
+            found = ctx.select(path, node)
             if len(found) > limit or (exact and len(found) != limit):
                 where = found[limit] if len(found) > limit else node
                 yield Violation(
@@ -266,9 +258,9 @@ for _entry in _COUNTS:
     en="Item standard identifier (GlobalID) shall have a scheme identifier.",
 )
 def global_id_scheme(ctx):
-    for product in _x(ctx.root, PRODUCT):
-        identifiers = _x(product, "ram:GlobalID")
-        if identifiers and not _x(product, "ram:GlobalID/@schemeID"):
+    for product in ctx.xpath(PRODUCT):
+        identifiers = ctx.select("ram:GlobalID", product)
+        if identifiers and not ctx.select("ram:GlobalID/@schemeID", product):
             yield ctx.path_of(identifiers[0])
 
 
@@ -279,10 +271,10 @@ def global_id_scheme(ctx):
     en="Item country of origin shall have exactly one country code.",
 )
 def origin_country_code(ctx):
-    for product in _x(ctx.root, PRODUCT):
+    for product in ctx.xpath(PRODUCT):
         if (
-            _x(product, "ram:OriginTradeCountry")
-            and len(_x(product, "ram:OriginTradeCountry/ram:ID")) != 1
+            ctx.select("ram:OriginTradeCountry", product)
+            and len(ctx.select("ram:OriginTradeCountry/ram:ID", product)) != 1
         ):
             yield ctx.path_of(product)
 
@@ -296,10 +288,12 @@ def origin_country_code(ctx):
     en="Only allowances on price a price should be present.",
 )
 def price_allowances_only(ctx):
-    for agreement in _x(ctx.root, LINE_AGREEMENT):
-        allowance = _x(agreement, f"{GROSS_CHARGE}/ram:ChargeIndicator[udt:Indicator = 'false']")
-        indicators = _x(agreement, f"{GROSS_CHARGE}/ram:ChargeIndicator")
-        amounts = _x(agreement, f"{GROSS_CHARGE}/ram:ActualAmount")
+    for agreement in ctx.xpath(LINE_AGREEMENT):
+        allowance = ctx.select(
+            f"{GROSS_CHARGE}/ram:ChargeIndicator[udt:Indicator = 'false']", agreement
+        )
+        indicators = ctx.select(f"{GROSS_CHARGE}/ram:ChargeIndicator", agreement)
+        amounts = ctx.select(f"{GROSS_CHARGE}/ram:ActualAmount", agreement)
         if (allowance and amounts) or (not indicators and not amounts):
             continue
         yield ctx.path_of(agreement)
@@ -312,16 +306,16 @@ def price_allowances_only(ctx):
     en="A trade allowance or charge shall have a charge indicator.",
 )
 def charge_indicator_present(ctx):
-    for node in _x(ctx.root, "//ram:SpecifiedTradeAllowanceCharge"):
-        if not _x(node, "ram:ChargeIndicator"):
+    for node in ctx.xpath("//ram:SpecifiedTradeAllowanceCharge"):
+        if not ctx.select("ram:ChargeIndicator", node):
             yield ctx.path_of(node)
 
 
 def _register_one_identifier(rule_id, context, party, field, name):
     def check(ctx):
-        for node in _x(ctx.root, context):
-            if _x(node, f"{party}/ram:ID") and _x(node, f"{party}/ram:GlobalID"):
-                yield ctx.path_of(_x(node, party)[0])
+        for node in ctx.xpath(context):
+            if ctx.select(f"{party}/ram:ID", node) and ctx.select(f"{party}/ram:GlobalID", node):
+                yield ctx.path_of(ctx.select(party, node)[0])
 
     _cii_rule(
         rule_id,
@@ -347,10 +341,10 @@ _register_one_identifier("CII-SR-451", SETTLEMENT, "ram:PayeeTradeParty", "BT-60
     en="Only one DueDateTypeCode shall be present ({codes}).",
 )
 def one_due_date_type_code(ctx):
-    if not _x(ctx.root, SETTLEMENT):
+    if not ctx.xpath(SETTLEMENT):
         return
     codes = {
-        (node.text or "") for node in _x(ctx.root, "//ram:ApplicableTradeTax/ram:DueDateTypeCode")
+        (node.text or "") for node in ctx.xpath("//ram:ApplicableTradeTax/ram:DueDateTypeCode")
     }
     if len(codes) > 1:
         yield Violation(path=None, values={"codes": ", ".join(sorted(codes))})
@@ -360,7 +354,7 @@ def _register_same_value(rule_id, element, field, de, en):
     def check(ctx):
         values = [
             _text(node)
-            for node in _x(ctx.root, f"//ram:SpecifiedTradeSettlementPaymentMeans/ram:{element}")
+            for node in ctx.xpath(f"//ram:SpecifiedTradeSettlementPaymentMeans/ram:{element}")
         ]
         if values and any(value != values[0] for value in values):
             yield Violation(path=None, values={"values": ", ".join(sorted(set(values)))})
@@ -394,23 +388,25 @@ _register_same_value(
     en="For credit transfers (30, 58) exactly one of IBANID and ProprietaryID shall be given.",
 )
 def one_account_identifier(ctx):
-    for means in _x(ctx.root, "//ram:SpecifiedTradeSettlementPaymentMeans"):
-        if not any(_text(code) in ("30", "58") for code in _x(means, "ram:TypeCode")):
+    for means in ctx.xpath("//ram:SpecifiedTradeSettlementPaymentMeans"):
+        if not any(_text(code) in ("30", "58") for code in ctx.select("ram:TypeCode", means)):
             continue
-        iban = bool(_x(means, "ram:PayeePartyCreditorFinancialAccount/ram:IBANID"))
-        proprietary = bool(_x(means, "ram:PayeePartyCreditorFinancialAccount/ram:ProprietaryID"))
+        iban = bool(ctx.select("ram:PayeePartyCreditorFinancialAccount/ram:IBANID", means))
+        proprietary = bool(
+            ctx.select("ram:PayeePartyCreditorFinancialAccount/ram:ProprietaryID", means)
+        )
         if iban == proprietary:
             yield ctx.path_of(means)
 
 
 def _register_party_contact_names(rule_id, party, field, name):
     def check(ctx):
-        for agreement in _x(ctx.root, AGREEMENT):
+        for agreement in ctx.xpath(AGREEMENT):
             contact = f"{party}/ram:DefinedTradeContact"
-            if _x(agreement, f"{contact}/ram:PersonName") and _x(
-                agreement, f"{contact}/ram:DepartmentName"
+            if ctx.select(f"{contact}/ram:PersonName", agreement) and ctx.select(
+                f"{contact}/ram:DepartmentName", agreement
             ):
-                yield ctx.path_of(_x(agreement, contact)[0])
+                yield ctx.path_of(ctx.select(contact, agreement)[0])
 
     _cii_rule(
         rule_id,
@@ -434,17 +430,17 @@ def _referenced_documents(ctx) -> list:
     return _elements_ending(ctx, "ReferencedDocument")
 
 
-def _is_additional_with(node, codes) -> bool:
+def _is_additional_with(ctx, node, codes) -> bool:
     return _local(node) == "AdditionalReferencedDocument" and any(
-        _text(code) in codes for code in _x(node, "ram:TypeCode")
+        _text(code) in codes for code in ctx.select("ram:TypeCode", node)
     )
 
 
 def _register_document_child(rule_id, child, allowed, field, de, en):
     def check(ctx):
         for node in _referenced_documents(ctx):
-            found = _x(node, child)
-            if found and not allowed(node):
+            found = ctx.select(child, node)
+            if found and not allowed(ctx, node):
                 yield ctx.path_of(found[0])
 
     _cii_rule(rule_id, field=field, de=de, en=en)(check)
@@ -453,7 +449,7 @@ def _register_document_child(rule_id, child, allowed, field, de, en):
 _register_document_child(
     "CII-DT-015",
     "ram:URIID",
-    lambda node: _is_additional_with(node, {"916"}),
+    lambda ctx, node: _is_additional_with(ctx, node, {"916"}),
     "BT-124",
     "Ein Verweis (ram:URIID) ist nur bei rechnungsbegründenden Unterlagen (Dokumentart 916) "
     "erlaubt.",
@@ -462,7 +458,7 @@ _register_document_child(
 _register_document_child(
     "CII-DT-018",
     "ram:TypeCode",
-    lambda node: _is_additional_with(node, {"50", "130", "916"}),
+    lambda ctx, node: _is_additional_with(ctx, node, {"50", "130", "916"}),
     None,
     "Eine Dokumentart (ram:TypeCode) ist nur bei zusätzlichen Dokumentreferenzen mit Code 50, "
     "130 oder 916 erlaubt.",
@@ -471,7 +467,7 @@ _register_document_child(
 _register_document_child(
     "CII-DT-021",
     "ram:Name",
-    lambda node: _is_additional_with(node, {"916"}),
+    lambda ctx, node: _is_additional_with(ctx, node, {"916"}),
     "BT-123",
     "Eine Beschreibung (ram:Name) ist nur bei rechnungsbegründenden Unterlagen (Dokumentart "
     "916) erlaubt.",
@@ -480,7 +476,7 @@ _register_document_child(
 _register_document_child(
     "CII-DT-022",
     "ram:AttachmentBinaryObject",
-    lambda node: _is_additional_with(node, {"916"}),
+    lambda ctx, node: _is_additional_with(ctx, node, {"916"}),
     "BT-125",
     "Ein Anhang (ram:AttachmentBinaryObject) ist nur bei rechnungsbegründenden Unterlagen "
     "(Dokumentart 916) erlaubt.",
@@ -489,7 +485,7 @@ _register_document_child(
 _register_document_child(
     "CII-DT-024",
     "ram:ReferenceTypeCode",
-    lambda node: _is_additional_with(node, {"130"}),
+    lambda ctx, node: _is_additional_with(ctx, node, {"130"}),
     "BT-18",
     "Ein Kennungsschema (ram:ReferenceTypeCode) ist nur bei der Objektkennung (Dokumentart "
     "130) erlaubt.",
@@ -498,7 +494,7 @@ _register_document_child(
 _register_document_child(
     "CII-DT-027",
     "ram:FormattedIssueDateTime",
-    lambda node: _local(node) == "InvoiceReferencedDocument",
+    lambda ctx, node: _local(node) == "InvoiceReferencedDocument",
     "BT-26",
     "Ein Ausstellungsdatum (ram:FormattedIssueDateTime) ist nur bei der Referenz auf eine "
     "vorausgegangene Rechnung erlaubt.",
@@ -512,7 +508,7 @@ _register_document_child(
     en="unitCode should not be present.",
 )
 def quantity_unit_code(ctx):
-    billed = _x(ctx.root, f"{LINE_DELIVERY}/ram:BilledQuantity/@unitCode")
+    billed = ctx.xpath(f"{LINE_DELIVERY}/ram:BilledQuantity/@unitCode")
     if billed:
         return
     for node in _elements_ending(ctx, "Quantity"):
@@ -532,7 +528,7 @@ def _trade_taxes(ctx) -> list:
 )
 def tax_type_vat(ctx):
     for tax in _trade_taxes(ctx):
-        for code in _x(tax, "ram:TypeCode"):
+        for code in ctx.select("ram:TypeCode", tax):
             if (code.text or "") != "VAT":
                 yield Violation(path=ctx.path_of(code), values={"code": code.text or ""})
 
@@ -540,8 +536,8 @@ def tax_type_vat(ctx):
 def _register_header_only(rule_id, child, field, name):
     def check(ctx):
         for tax in _trade_taxes(ctx):
-            found = _x(tax, child)
-            if found and not _x(tax, "ancestor::ram:ApplicableHeaderTradeSettlement"):
+            found = ctx.select(child, tax)
+            if found and not ctx.select("ancestor::ram:ApplicableHeaderTradeSettlement", tax):
                 yield ctx.path_of(found[0])
 
     _cii_rule(
@@ -562,7 +558,7 @@ _register_header_only("CII-DT-058", "ram:DueDateTypeCode", "BT-8", "Code des Ste
 def _register_tax_only(rule_id, child, field, name):
     def check(ctx):
         for tax in _trade_taxes(ctx):
-            found = _x(tax, child)
+            found = ctx.select(child, tax)
             if found and _local(tax) != "ApplicableTradeTax":
                 yield ctx.path_of(found[0])
 
@@ -587,6 +583,6 @@ _DATE_102 = re.compile(r"^\s*\d{4}(1[0-2]|0[1-9])(3[01]|[12][0-9]|0[1-9])\s*$")
     en="Date time string with format 102 shall be YYYYMMDD ({value}).",
 )
 def date_format_102(ctx):
-    for node in _x(ctx.root, "//udt:DateTimeString[@format = '102']"):
+    for node in ctx.xpath("//udt:DateTimeString[@format = '102']"):
         if not _DATE_102.match(node.text or ""):
             yield Violation(path=ctx.path_of(node), values={"value": (node.text or "").strip()})

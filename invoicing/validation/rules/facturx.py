@@ -130,7 +130,7 @@ def not_used_in_profile(ctx):
 
 def _value(node, expression: str) -> str:
     if expression == ".":
-        return compiled("string(.)")(node)
+        return "".join(node.itertext())  # the XPath string value
     if expression.startswith("@"):
         return node.get(expression[1:]) or ""
     return str(compiled(f"string({expression})")(node))
@@ -183,7 +183,6 @@ def _register_count_rule(rule_id: str, rows: list[dict]) -> None:
     by_profile: dict[str, list[dict]] = defaultdict(list)
     for line in rows:
         by_profile[line["profile"]].append(line)
-    compiled = {line["path"]: etree.XPath(line["path"], namespaces=NAMESPACES) for line in rows}
 
     def check(ctx):
         index = structure_index(ctx.profile)
@@ -191,7 +190,7 @@ def _register_count_rule(rule_id: str, rows: list[dict]) -> None:
             test = _OPERATORS[line["operator"]][0]
             number = int(line["number"])
             for node in index.nodes(ctx.root, line["mode"], line["context"]):
-                count = len(compiled[line["path"]](node))
+                count = _count(ctx, node, line["path"])
                 if not test(count, number):
                     yield Violation(
                         path=ctx.path_of(node),
@@ -207,6 +206,13 @@ def _register_count_rule(rule_id: str, rows: list[dict]) -> None:
         syntaxes=("cii",),
         applies=is_facturx,
     )(check)
+
+
+def _count(ctx, node, path: str) -> int:
+    """How many nodes `path` selects at `node` (a lone `@attribute`: 0 or 1)."""
+    if path.startswith("@") and "/" not in path:
+        return int(node.get(path[1:]) is not None)
+    return len(ctx.select(path, node))
 
 
 def _count_values(line: dict, node, count: int, number: int, profile: str) -> dict:

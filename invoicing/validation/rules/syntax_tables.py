@@ -14,10 +14,10 @@ from pathlib import Path
 
 from lxml import etree
 
-from invoicing.validation.context import NAMESPACES
+from invoicing.validation.context import NAMESPACES, indexed_path
 from invoicing.validation.findings import Layer, Severity
 from invoicing.validation.registry import Violation, rule
-from invoicing.xmlindex import document_index
+from invoicing.xmlindex import IndexedPath, document_index
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 
@@ -134,14 +134,11 @@ _NAME_ENDS_WITH = re.compile(
 
 
 class _Document:
-    """One walk over a document's elements: (tag, element) in document order, the elements
-    by their absolute path of tags, and the set of tags."""
+    """The document index of a root and the names in the document (`DocumentIndex.names`)."""
 
     def __init__(self, root):
-        index = document_index(root.getroottree().getroot())  # shared with the context
-        self.elements: list[tuple[str, object]] = index.elements
-        self.by_path: dict[tuple[str, ...], list] = index.by_path
-        self.tags = frozenset(tag for tag, _ in self.elements)
+        self.index = document_index(root.getroottree().getroot())  # shared with the context
+        self.names = self.index.names
 
 
 class _NameEndsWith:
@@ -155,55 +152,53 @@ class _NameEndsWith:
         self.excluded = f"{{{NAMESPACES[not_prefix]}}}{not_local}" if not_prefix else None
 
     def __call__(self, root, document: _Document) -> list:
-        suffix, namespace, excluded = self.suffix, self.namespace, self.excluded
-        return [
-            node
-            for tag, node in document.elements
-            if tag.endswith(suffix) and tag.startswith(namespace) and tag != excluded
-        ]
+        found = document.index.ending_with(self.suffix, self.namespace)
+        if self.excluded is None:
+            return found
+        return [node for node in found if node.tag != self.excluded]
 
 
-class _AbsolutePath:
-    """`/p:A/p:B/...` without predicates: the elements with exactly that path of tags."""
+class _Guarded:
+    """A context that is not evaluated when the document lacks the names its path needs
+    (`required_names`)."""
 
     def __init__(self, context: str):
-        steps = [step.split(":") for step in context.split("/")[1:]]
-        self.path = tuple(f"{{{NAMESPACES[prefix]}}}{local}" for prefix, local in steps)
+        self.requires = required_names(context)
+
+    def possible(self, document: _Document) -> bool:
+        requires = self.requires
+        if requires is None:
+            return True
+        if len(requires) == 1:
+            return requires[0] <= document.names
+        return any(need <= document.names for need in requires)
+
+
+class _IndexedContext(_Guarded):
+    """A path the document index answers (`IndexedPath`, e.g. `/p:A/p:B[p:C = 'x']`)."""
+
+    def __init__(self, context: str, path: IndexedPath):
+        super().__init__(context)
+        self.path = path
 
     def __call__(self, root, document: _Document) -> list:
-        return document.by_path.get(self.path, [])
+        if not self.possible(document):
+            return []
+        found = document.index.select(self.path, root)
+        return found if found is not None else []
 
 
-class _ContextXPath:
-    """Any other context: compiled XPath, not evaluated when the document lacks the element
-    names the path needs (`required_names`)."""
+class _ContextXPath(_Guarded):
+    """Any other context: compiled XPath."""
 
     def __init__(self, context: str):
+        super().__init__(context)
         self.xpath = etree.XPath(xpath1(context), namespaces=NAMESPACES)
-        requires = required_names(context)
-        if requires is not None and any(name.startswith("@") for need in requires for name in need):
-            requires = None  # the document's tags are known here, its attributes are not
-        self.requires = requires
 
     def __call__(self, root, document: _Document) -> list:
-        if self.requires is not None and not any(need <= document.tags for need in self.requires):
+        if not self.possible(document):
             return []
         return self.xpath(root)
-
-
-class _PlainXPath:
-    """A context as compiled XPath, always evaluated (for indexes of a few contexts)."""
-
-    def __init__(self, context: str):
-        self.xpath = etree.XPath(xpath1(context), namespaces=NAMESPACES)
-
-    def __call__(self, root, document: _Document | None) -> list:
-        return self.xpath(root)
-
-
-# Up to this many contexts XPath is cheaper than one walk over the document (`_Document`).
-_FEW_CONTEXTS = 4
-_ABSOLUTE_PATH = re.compile(r"(/([A-Za-z_][\w.-]*):[A-Za-z_][\w.-]*)+")
 
 
 def _selector(context: str):
@@ -211,10 +206,9 @@ def _selector(context: str):
     match = _NAME_ENDS_WITH.fullmatch(context)
     if match is not None:
         return _NameEndsWith(match)
-    if _ABSOLUTE_PATH.fullmatch(context) and all(
-        step.split(":")[0] in NAMESPACES for step in context.split("/")[1:]
-    ):
-        return _AbsolutePath(context)
+    path = indexed_path(context)
+    if path is not None:
+        return _IndexedContext(context, path)
     return _ContextXPath(context)
 
 
@@ -230,12 +224,7 @@ class ContextIndex:
         for entries in self.contexts.values():
             entries.sort(reverse=True)
         every = {context for entries in self.contexts.values() for _, context in entries}
-        if len(every) <= _FEW_CONTEXTS:
-            # a few contexts are cheaper as XPath than a walk over the whole document
-            self._compiled = {context: _PlainXPath(context) for context in every}
-        else:
-            self._compiled = {context: _selector(context) for context in every}
-        self._walks = not all(isinstance(select, _PlainXPath) for select in self._compiled.values())
+        self._compiled = {context: _selector(context) for context in every}
         self._cache: tuple[object, dict] | None = None
 
     def nodes(self, root, mode: str, context: str) -> list:
@@ -247,7 +236,7 @@ class ContextIndex:
 
     def _assign(self, root) -> dict:
         assigned: dict[tuple[str, str], list] = {}
-        document = _Document(root) if self._walks else None
+        document = _Document(root)
         for mode, entries in self.contexts.items():
             taken: set = set()
             for _, context in entries:
@@ -269,13 +258,16 @@ def _short(node) -> str:
 def describe(hit, forbidden: str) -> dict:
     """Message values naming what was found: an element (with its path) or an attribute."""
     if getattr(hit, "is_attribute", False):
-        owner = _short(hit.getparent())
-        return {
-            "subject": f"Das Attribut {hit.attrname} am Element {owner}",
-            "subject_en": f"The attribute {hit.attrname} of {owner}",
-        }
+        return _describe_attribute(hit.attrname, hit.getparent())
     name = forbidden.replace("(", "").replace(")", "").lstrip("/")
     return {"subject": f"Das Element {name}", "subject_en": f"The element {name}"}
+
+
+def _describe_attribute(name: str, owner) -> dict:
+    return {
+        "subject": f"Das Attribut {name} am Element {_short(owner)}",
+        "subject_en": f"The attribute {name} of {_short(owner)}",
+    }
 
 
 def register_table(rows: list[Row], *, syntax: str, field_of=None) -> None:
@@ -315,48 +307,49 @@ def register_table(rows: list[Row], *, syntax: str, field_of=None) -> None:
         )(_checker(index, group))
 
 
-_ONE_STEP = re.compile(r"(@?)(?:(\w+):)?([A-Za-z_][\w.-]*)")
+_ATTRIBUTE = re.compile(r"@([A-Za-z_][\w.-]*)")
 
 
-def _present(forbidden: str):
-    """For a one-step path (`p:Child` or `@attribute`): a cheap test whether a node has such
-    a child or attribute, i.e. whether the XPath would select anything. None otherwise."""
-    match = _ONE_STEP.fullmatch(forbidden)
-    if match is None:
-        return None
-    attribute, prefix, local = match.groups()
-    if attribute:
-        if prefix is not None:
-            return None
-        return lambda node: node.get(local) is not None
-    if prefix is None or prefix not in NAMESPACES:
-        return None
-    tag = f"{{{NAMESPACES[prefix]}}}{local}"
-    return lambda node: node.find(tag) is not None
+def _first_hit(forbidden: str):
+    """A function (ctx, context node) -> (path, message values) of the first node the path
+    `forbidden` selects there, None when it selects nothing: from the document index for a
+    plain element path, from the node for a lone `@attribute`, else by XPath."""
+    if indexed_path(forbidden) is not None:
+
+        def element(ctx, node):
+            hits = ctx.select(forbidden, node)
+            return (ctx.path_of(hits[0]), describe(hits[0], forbidden)) if hits else None
+
+        return element
+    attribute = _ATTRIBUTE.fullmatch(forbidden)
+    if attribute is not None:
+        name = attribute.group(1)
+
+        def own_attribute(ctx, node):
+            if node.get(name) is None:
+                return None
+            return f"{ctx.path_of(node)}/@{name}", _describe_attribute(name, node)
+
+        return own_attribute
+    xpath = etree.XPath(forbidden, namespaces=NAMESPACES)
+
+    def other(ctx, node):
+        hits = xpath(node)
+        return (_path_of(ctx, hits[0], node), describe(hits[0], forbidden)) if hits else None
+
+    return other
 
 
 def _checker(index: ContextIndex, group: list[Row]):
-    compiled = [
-        (
-            row.mode,
-            row.context,
-            row.forbidden,
-            etree.XPath(row.forbidden, namespaces=NAMESPACES),
-            _present(row.forbidden),
-        )
-        for row in group
-    ]
+    compiled = [(row.mode, row.context, _first_hit(row.forbidden)) for row in group]
 
     def check(ctx):
-        for mode, context, text, forbidden, present in compiled:
+        for mode, context, first_hit in compiled:
             for node in index.nodes(ctx.root, mode, context):
-                if present is not None and not present(node):
-                    continue  # the XPath would select nothing here
-                hits = forbidden(node)
-                if hits:
-                    yield Violation(
-                        path=_path_of(ctx, hits[0], node), values=describe(hits[0], text)
-                    )
+                hit = first_hit(ctx, node)
+                if hit is not None:
+                    path, values = hit
+                    yield Violation(path=path, values=values)
 
     return check
 

@@ -13,7 +13,6 @@ All rules run on the XML tree, for every profile the CEN Schematron applies to.
 
 from lxml import etree
 
-from invoicing.validation.context import compiled
 from invoicing.validation.findings import Layer, Severity
 from invoicing.validation.registry import Violation, rule
 from invoicing.validation.rules.syntax_tables import Row, applies_cen, load_rows, register_table
@@ -66,10 +65,6 @@ def _ubl_rule(rule_id: str, *, de: str, en: str, field: str | None = None, sever
     )
 
 
-def _x(node, expression: str) -> list:
-    return compiled(expression)(node)
-
-
 def _text(node) -> str:
     return (node.text or "").strip() if isinstance(node, etree._Element) else str(node)
 
@@ -79,7 +74,7 @@ def _is_credit_note(ctx) -> bool:
 
 
 def _lines(ctx) -> list:
-    return _x(ctx.root, "//cac:InvoiceLine | //cac:CreditNoteLine")
+    return ctx.xpath("//cac:InvoiceLine | //cac:CreditNoteLine")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -93,7 +88,7 @@ def _lines(ctx) -> list:
     en="A UBL invoice should not include the UBLVersionID or it should be 2.1.",
 )
 def ubl_version(ctx):
-    for node in _x(ctx.root, "cbc:UBLVersionID"):
+    for node in ctx.xpath("cbc:UBLVersionID"):
         if _text(node) != "2.1":
             yield ctx.path_of(node)
             return
@@ -109,7 +104,7 @@ def ubl_version(ctx):
 def payment_means_due_date(ctx):
     if _is_credit_note(ctx):
         return
-    nodes = _x(ctx.root, "cac:PaymentMeans/cbc:PaymentDueDate")
+    nodes = ctx.xpath("cac:PaymentMeans/cbc:PaymentDueDate")
     if nodes:
         yield ctx.path_of(nodes[0])
 
@@ -228,8 +223,8 @@ _MAX_EN = "{name_en} shall occur at most {maximum} time(s) but occurs {count} ti
 
 def _register_maximum(rule_id, context, path, field, name, maximum=1):
     def check(ctx):
-        for node in _x(ctx.root, context):
-            found = _x(node, path)
+        for node in ctx.xpath(context):
+            found = ctx.select(path, node)
             if len(found) > maximum:
                 yield Violation(
                     path=ctx.path_of(found[maximum])
@@ -254,17 +249,17 @@ for _id, _context, _path, _field, _name in _OTHER_MAXIMA:
     _register_maximum(_id, _context, _path, _field, _name, 2 if _id == "UBL-SR-42" else 1)
 
 
-def _vat_scheme(node) -> bool:
-    return any(_text(i).upper() == "VAT" for i in _x(node, "cac:TaxScheme/cbc:ID"))
+def _vat_scheme(ctx, node) -> bool:
+    return any(_text(i).upper() == "VAT" for i in ctx.select("cac:TaxScheme/cbc:ID", node))
 
 
 def _register_tax_scheme_maximum(rule_id, party, want_vat, field, name):
     def check(ctx):
         found = [
             company
-            for scheme in _x(ctx.root, f"{party}/cac:Party/cac:PartyTaxScheme")
-            if _vat_scheme(scheme) == want_vat
-            for company in _x(scheme, "cbc:CompanyID")
+            for scheme in ctx.xpath(f"{party}/cac:Party/cac:PartyTaxScheme")
+            if _vat_scheme(ctx, scheme) == want_vat
+            for company in ctx.select("cbc:CompanyID", scheme)
         ]
         if len(found) > 1:
             yield Violation(
@@ -296,7 +291,7 @@ _register_tax_scheme_maximum(
 def creditor_reference_once(ctx):
     found = [
         node
-        for node in _x(ctx.root, "//cac:PartyIdentification/cbc:ID[@schemeID]")
+        for node in ctx.xpath("//cac:PartyIdentification/cbc:ID[@schemeID]")
         if node.get("schemeID", "").upper() == "SEPA"
     ]
     if len(found) > 1:
@@ -305,7 +300,7 @@ def creditor_reference_once(ctx):
 
 def _register_distinct(rule_id, path, field, de, en):
     def check(ctx):
-        values = {_text(node) for node in _x(ctx.root, path)}
+        values = {_text(node) for node in ctx.xpath(path)}
         if len(values) > 1:
             yield Violation(path=None, values={"values": ", ".join(sorted(values))})
 
@@ -338,7 +333,7 @@ _register_distinct(
 )
 def one_line_tax_category(ctx):
     for line in _lines(ctx):
-        if len(_x(line, "cac:Item/cac:ClassifiedTaxCategory")) != 1:
+        if len(ctx.select("cac:Item/cac:ClassifiedTaxCategory", line)) != 1:
             yield ctx.path_of(line)
 
 
@@ -348,8 +343,8 @@ def one_line_tax_category(ctx):
     en="An address can only have one third line.",
 )
 def one_third_address_line(ctx):
-    for address in _x(ctx.root, "//cac:PostalAddress | //cac:Address"):
-        lines = _x(address, "cac:AddressLine")
+    for address in ctx.xpath("//cac:PostalAddress | //cac:Address"):
+        lines = ctx.select("cac:AddressLine", address)
         if len(lines) > 1:
             yield ctx.path_of(lines[1])
 
@@ -363,8 +358,8 @@ def one_third_address_line(ctx):
     en="CompanyID (VAT Identifier) must be stated when providing the PartyTaxScheme/TaxScheme/ID.",
 )
 def tax_scheme_complete(ctx):
-    for scheme in _x(ctx.root, "//cac:PartyTaxScheme"):
-        if not (_x(scheme, "cac:TaxScheme/cbc:ID") and _x(scheme, "cbc:CompanyID")):
+    for scheme in ctx.xpath("//cac:PartyTaxScheme"):
+        if not (ctx.select("cac:TaxScheme/cbc:ID", scheme) and ctx.select("cbc:CompanyID", scheme)):
             yield ctx.path_of(scheme)
 
 
@@ -376,8 +371,8 @@ def tax_scheme_complete(ctx):
     en="If there is a preceding invoice reference, the preceding invoice number shall be present.",
 )
 def preceding_invoice_number(ctx):
-    for reference in _x(ctx.root, "//cac:BillingReference"):
-        if not _x(reference, "cac:InvoiceDocumentReference/cbc:ID"):
+    for reference in ctx.xpath("//cac:BillingReference"):
+        if not ctx.select("cac:InvoiceDocumentReference/cbc:ID", reference):
             yield ctx.path_of(reference)
 
 
@@ -390,11 +385,11 @@ def preceding_invoice_number(ctx):
 )
 def scheme_only_for_invoiced_object(ctx):
     credit_note = _is_credit_note(ctx)
-    for reference in _x(ctx.root, "//cac:AdditionalDocumentReference"):
-        codes = [_text(node) for node in _x(reference, "cbc:DocumentTypeCode")]
+    for reference in ctx.xpath("//cac:AdditionalDocumentReference"):
+        codes = [_text(node) for node in ctx.select("cbc:DocumentTypeCode", reference)]
         if "130" in codes or (credit_note and "50" in codes):
             continue
-        if not _x(reference, "cbc:ID/@schemeID") and not codes:
+        if not ctx.select("cbc:ID/@schemeID", reference) and not codes:
             continue
         yield ctx.path_of(reference)
 
@@ -403,16 +398,15 @@ def _register_payee(rule_id, path, field, name, extra_filter=None):
     def check(ctx):
         seller_names = [
             _text(node)
-            for node in _x(
-                ctx.root,
-                "cac:AccountingSupplierParty/cac:Party/cac:PartyLegalEntity/cbc:RegistrationName",
+            for node in ctx.xpath(
+                "cac:AccountingSupplierParty/cac:Party/cac:PartyLegalEntity/cbc:RegistrationName"
             )
         ]
-        for payee in _x(ctx.root, "//cac:PayeeParty"):
-            found = _x(payee, path)
+        for payee in ctx.xpath("//cac:PayeeParty"):
+            found = ctx.select(path, payee)
             if extra_filter is not None:
                 found = [node for node in found if extra_filter(node)]
-            names = [_text(node) for node in _x(payee, "cac:PartyName/cbc:Name")]
+            names = [_text(node) for node in ctx.select("cac:PartyName/cbc:Name", payee)]
             differs = any(name != seller for name in names for seller in seller_names)
             if len(found) > 1 or not differs:
                 yield Violation(path=ctx.path_of(payee), values={"name": name})
@@ -447,10 +441,10 @@ _register_payee(
 
 def _register_allowance_reason(rule_id, with_indicator, name):
     def check(ctx):
-        for charge in _x(ctx.root, "//cac:AllowanceCharge"):
-            if bool(_x(charge, "cbc:ChargeIndicator")) != with_indicator:
+        for charge in ctx.xpath("//cac:AllowanceCharge"):
+            if bool(ctx.select("cbc:ChargeIndicator", charge)) != with_indicator:
                 continue
-            reasons = _x(charge, "cbc:AllowanceChargeReason")
+            reasons = ctx.select("cbc:AllowanceChargeReason", charge)
             if len(reasons) > 1:
                 yield Violation(
                     path=ctx.path_of(reasons[1]),
@@ -481,7 +475,7 @@ def amount_two_decimals(ctx):
     for tag, node in ctx.elements:
         if not tag.endswith("Amount") or tag.endswith("PriceAmount"):
             continue
-        if _x(node, "ancestor::cac:Price/cac:AllowanceCharge"):
+        if ctx.select("ancestor::cac:Price/cac:AllowanceCharge", node):
             continue
         text = node.text or ""
         if len(text.partition(".")[2]) > 2:

@@ -11,9 +11,9 @@ from invoicing.validation.registry import RULES
 from invoicing.validation.rules import facturx
 from invoicing.validation.rules.syntax_tables import (
     ContextIndex,
-    _PlainXPath,
     load_rows,
     required_names,
+    xpath1,
 )
 from tests.invoicing import CORPUS, manifest, needs_corpus
 
@@ -56,12 +56,16 @@ def _roots() -> list:
     return roots
 
 
+def _plain_xpath(context: str):
+    xpath = etree.XPath(xpath1(context), namespaces=NAMESPACES)
+    return lambda root, document: xpath(root)
+
+
 def _plain(index: ContextIndex) -> ContextIndex:
     """The same index with every context evaluated as plain XPath (no shortcuts)."""
     plain = ContextIndex([])
     plain.contexts = index.contexts
-    plain._compiled = {context: _PlainXPath(context) for context in index._compiled}
-    plain._walks = False
+    plain._compiled = {context: _plain_xpath(context) for context in index._compiled}
     return plain
 
 

@@ -1,4 +1,4 @@
-"""Process proxy models of the flows, with the predicates their gates ask."""
+"""The process proxy of the intake flow, with the predicates its gates ask."""
 
 from django.utils.translation import gettext_lazy as _
 from viewflow.workflow.models import Process

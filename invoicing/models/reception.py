@@ -1,5 +1,7 @@
-"""Tables of the invoice reception (Django). The invoice *content* model of EN 16931 is the
-pure dataclass module `invoicing.model`; here live the received files and their verdicts."""
+"""The received invoice files, their verdicts and the state of their approval. The invoice
+*content* model of EN 16931 is the pure dataclass module `invoicing.model`."""
+
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
 from django.db import models
@@ -19,6 +21,25 @@ class InvoiceChannel(models.TextChoices):
     UPLOAD = "upload", _("Hochgeladen")
     API = "api", _("Schnittstelle")
     INTAKE = "intake", _("Posteingang")
+
+
+class ApprovalStatus(models.TextChoices):
+    RECEIVED = "received", _("Eingegangen")
+    TRIAGE = "triage", _("Zuständigkeit klären")
+    FACTUAL = "factual", _("Sachliche Prüfung")
+    ARITHMETIC = "arithmetic", _("Rechnerische Prüfung")
+    APPROVAL = "approval", _("Anordnung")
+    APPROVED = "approved", _("Angeordnet, zur Zahlung bereit")
+    PAID = "paid", _("Zahlung veranlasst")
+    REJECTED = "rejected", _("Zurückgewiesen")
+
+
+OPEN_STATUSES = (
+    ApprovalStatus.TRIAGE,
+    ApprovalStatus.FACTUAL,
+    ApprovalStatus.ARITHMETIC,
+    ApprovalStatus.APPROVAL,
+)
 
 
 class ReceivedInvoice(models.Model):
@@ -77,6 +98,79 @@ class ReceivedInvoice(models.Model):
     buyer_reference = models.CharField(
         _("Leitweg-ID / Käuferreferenz (BT-10)"), max_length=200, blank=True
     )
+    order_reference = models.CharField(_("Bestellreferenz (BT-13)"), max_length=200, blank=True)
+    net_amount = models.DecimalField(
+        _("Nettobetrag (BT-109)"), max_digits=19, decimal_places=2, null=True, blank=True
+    )
+    tax_amount = models.DecimalField(
+        _("Umsatzsteuer (BT-110)"), max_digits=19, decimal_places=2, null=True, blank=True
+    )
+    gross_amount = models.DecimalField(
+        _("Bruttobetrag (BT-112)"), max_digits=19, decimal_places=2, null=True, blank=True
+    )
+    tax_key = models.CharField(_("Steuerschlüssel"), max_length=40, blank=True)
+    seller_iban = models.CharField(
+        _("IBAN des Zahlungsempfängers (BT-84)"), max_length=34, blank=True
+    )
+    seller_bic = models.CharField(_("BIC (BT-86)"), max_length=11, blank=True)
+    payee_name = models.CharField(_("Zahlungsempfänger"), max_length=300, blank=True)
+    skonto_until = models.DateField(_("Skonto bis"), null=True, blank=True)
+    skonto_percent = models.DecimalField(
+        _("Skonto (%)"), max_digits=5, decimal_places=2, null=True, blank=True
+    )
+    skonto_base = models.DecimalField(
+        _("Skonto-Basisbetrag"), max_digits=19, decimal_places=2, null=True, blank=True
+    )
+
+    status = models.CharField(
+        _("Bearbeitungsstand"),
+        max_length=12,
+        choices=ApprovalStatus.choices,
+        default=ApprovalStatus.RECEIVED,
+    )
+    ordering_unit = models.ForeignKey(
+        OrgUnit,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="ordered_invoices",
+        verbose_name=_("Bestellende Stelle"),
+    )
+    account = models.CharField(_("Sachkonto"), max_length=20, blank=True)
+    cost_centre = models.CharField(_("Kostenstelle"), max_length=20, blank=True)
+    approvers_required = models.PositiveSmallIntegerField(_("Erforderliche Anordnungen"), default=1)
+    rejection_reason = models.TextField(_("Grund der Zurückweisung"), blank=True)
+    escalation_level = models.PositiveSmallIntegerField(_("Eskalationsstufe"), default=0)
+    booking_batch = models.ForeignKey(
+        "invoicing.BookingBatch",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="invoices",
+        verbose_name=_("Buchungsstapel"),
+    )
+    payment_run = models.ForeignKey(
+        "invoicing.PaymentRun",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="invoices",
+        verbose_name=_("Zahlungslauf"),
+    )
+    paid_amount = models.DecimalField(
+        _("Gezahlter Betrag"), max_digits=19, decimal_places=2, null=True, blank=True
+    )
+    skonto_taken = models.DecimalField(
+        _("Gezogenes Skonto"), max_digits=19, decimal_places=2, null=True, blank=True
+    )
+    filed_in = models.ForeignKey(
+        "efile.EFile",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("Abgelegt in"),
+    )
 
     class Meta:
         verbose_name = _("Eingangsrechnung")
@@ -85,10 +179,31 @@ class ReceivedInvoice(models.Model):
         indexes = [
             models.Index(fields=["org_unit", "verdict", "-received_at"]),
             models.Index(fields=["seller_vat_id", "number"]),
+            models.Index(fields=["status", "skonto_until"]),
+        ]
+        permissions = [
+            ("confirm_factual", _("Rechnungen sachlich richtig zeichnen")),
+            ("confirm_arithmetic", _("Rechnungen rechnerisch richtig zeichnen")),
+            ("approve_invoice", _("Rechnungen zur Zahlung anordnen")),
+            ("export_invoices", _("Buchungs- und Zahlungsdateien erzeugen")),
         ]
 
     def __str__(self) -> str:
         return self.number or self.filename
+
+    @property
+    def deadline(self):
+        """The date that drives escalation: the cash discount date, else the due date."""
+        return self.skonto_until or self.due_date
+
+    @property
+    def skonto_amount(self) -> Decimal | None:
+        if self.skonto_percent is None:
+            return None
+        base = self.skonto_base if self.skonto_base is not None else self.amount_due
+        if base is None:
+            return None
+        return (base * self.skonto_percent / 100).quantize(Decimal("0.01"), ROUND_HALF_UP)
 
 
 class InvoiceAttachment(models.Model):

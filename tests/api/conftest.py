@@ -1,0 +1,6 @@
+from tests.workflows.building_support import (  # noqa: F401 (fixtures)
+    authority,
+    checklist,
+    fachstellen,
+    people,
+)

@@ -1,0 +1,1 @@
+from .building_support import authority, checklist, fachstellen, people  # noqa: F401
