@@ -99,8 +99,7 @@ class PaperlessImportAdmin(ReadOnlyAdmin):
         "pushed_reference",
     ]
     list_filter = ["state", "server_url"]
-    search_fields = ["title", "=paperless_id", "pushed_reference"]
-    list_select_related = ["intake_item"]
+    search_fields = ["title", "paperless_id__exact", "pushed_reference"]
 
 
 admin.site.site_header = _("Aktenfluss – Konfiguration")

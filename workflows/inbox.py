@@ -132,6 +132,23 @@ def invoice_entries(user) -> Iterable[InboxEntry]:
         )
 
 
+def building_entries(user) -> Iterable[InboxEntry]:
+    from .building_application import open_tasks_for
+
+    for task, application, deadline in open_tasks_for(user):
+        yield _task_entry(
+            user,
+            task,
+            kind="building",
+            kind_label=_("Bauantrag"),
+            subject=f"{application.get_project_kind_display()}, {application.site_address}",
+            reference=application.efile.reference,
+            deadline=deadline,
+            deadline_label=_("Frist") if deadline else "",
+            url=reverse("building:applications:detail", args=[application.pk]),
+        )
+
+
 def resubmission_entries(user) -> Iterable[InboxEntry]:
     due = Resubmission.objects.filter(resubmission_visible_q(user), done_at__isnull=True)
     for resubmission in due.select_related("efile"):
@@ -151,6 +168,7 @@ def resubmission_entries(user) -> Iterable[InboxEntry]:
 SOURCES: list[Callable[[object], Iterable[InboxEntry]]] = [
     intake_entries,
     invoice_entries,
+    building_entries,
     resubmission_entries,
 ]
 

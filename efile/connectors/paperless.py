@@ -1,7 +1,7 @@
 """A small typed client for the Paperless-ngx REST API (API version 9 and 10, token auth).
 
 Why httpx and not a client library: the maintained `pypaperless` needs Python 3.12 from
-version 4 on (on 3.11 only the 2024 line 3.1 installs) and is asyncio/aiohttp only;
+version 4 on (on 3.11 only the old 3.1 line installs) and is asyncio/aiohttp only;
 `paperap` needs Python 3.12; `easypaperless` is an alpha that announces breaking changes.
 The connector needs seven endpoints, httpx is already a dependency, and a client of our own
 can be tested against a local HTTP server without network access.
@@ -88,6 +88,15 @@ class PaperlessRequestError(PaperlessHTTPError):
     """Any other 4xx: the server refused the request as it was sent."""
 
 
+class PaperlessRedirect(PaperlessHTTPError):
+    """3xx: the configured URL is not where the API answers (e.g. http → https). Redirects
+    are not followed, so the token is never sent anywhere but the configured server."""
+
+    def __init__(self, status: int, location: str, *, url: str = "") -> None:
+        super().__init__(status, location, url=url)
+        self.location = location
+
+
 @dataclass(frozen=True)
 class PaperlessTag:
     id: int
@@ -123,6 +132,8 @@ def _error_for(response: httpx.Response) -> PaperlessHTTPError:
     except httpx.ResponseNotRead:
         detail = ""
     url = str(response.request.url)
+    if response.is_redirect:
+        return PaperlessRedirect(status, response.headers.get("location", ""), url=url)
     if status in (401, 403):
         return PaperlessAuthError(status, detail, url=url)
     if status == 404:
@@ -158,7 +169,6 @@ class PaperlessClient:
         token: str,
         *,
         timeout: float = 30.0,
-        transport: httpx.BaseTransport | None = None,
     ) -> None:
         self._client = httpx.Client(
             base_url=base_url.rstrip("/") + "/",
@@ -167,7 +177,6 @@ class PaperlessClient:
                 "Accept": f"application/json; version={API_VERSION}",
             },
             timeout=httpx.Timeout(timeout),
-            transport=transport,
         )
 
     def __enter__(self) -> PaperlessClient:
@@ -188,7 +197,7 @@ class PaperlessClient:
             raise PaperlessTimeout(str(exc) or "timeout", url=path) from exc
         except httpx.TransportError as exc:
             raise PaperlessUnavailable(str(exc) or type(exc).__name__, url=path) from exc
-        if response.is_error:
+        if response.is_error or response.is_redirect:
             raise _error_for(response)
         return response
 
@@ -299,7 +308,7 @@ class PaperlessClient:
         path = f"api/documents/{document_id}/download/"
         try:
             with self._client.stream("GET", path, params={"original": "true"}) as response:
-                if response.is_error:
+                if response.is_error or response.is_redirect:
                     response.read()
                     raise _error_for(response)
                 size = 0
@@ -320,7 +329,7 @@ class PaperlessClient:
             "api/documents/bulk_edit/",
             json={"documents": document_ids, "method": method, "parameters": parameters},
         )
-        if not isinstance(answer, dict) or answer.get("result") != "OK":
+        if not isinstance(answer, dict) or "result" not in answer:
             raise PaperlessProtocolError(f"bulk_edit {method} answered {answer!r}")
 
     def documents_add_tag(self, document_ids: list[int], tag_id: int) -> None:

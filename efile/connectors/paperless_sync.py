@@ -44,6 +44,7 @@ from .paperless import (
     PaperlessHTTPError,
     PaperlessNotFound,
     PaperlessProtocolError,
+    PaperlessRedirect,
     PaperlessServerError,
     PaperlessTimeout,
     PaperlessUnavailable,
@@ -205,6 +206,11 @@ def describe_error(exc: PaperlessError, config: PaperlessConfig) -> str:
             + " "
             + _retry_hint()
         )
+    if isinstance(exc, PaperlessRedirect):
+        return _(
+            "Paperless-ngx leitet auf „%(location)s“ um (HTTP %(status)s); bitte "
+            "AKTENFLUSS_PAPERLESS_URL auf die Adresse setzen, unter der die API antwortet."
+        ) % {"location": exc.location, "status": exc.status}
     if isinstance(exc, PaperlessNotFound):
         return _("Paperless-ngx kennt das Objekt nicht (mehr) (HTTP 404).")
     if isinstance(exc, PaperlessHTTPError):
@@ -226,7 +232,9 @@ def _about(document_id: int, title: str) -> str:
 def _ends_the_run(exc: PaperlessError) -> bool:
     """Errors after which further requests are pointless this run: the server is gone or
     refuses us. Anything else concerns one document only."""
-    return isinstance(exc, PaperlessUnavailable | PaperlessAuthError | PaperlessVersionError)
+    return isinstance(
+        exc, PaperlessUnavailable | PaperlessAuthError | PaperlessVersionError | PaperlessRedirect
+    )
 
 
 # --- pull -------------------------------------------------------------------------------
@@ -312,7 +320,12 @@ def _pull_one(
             else:
                 result.imported += 1
                 result.same_content += int(not item_is_new)
-                logger.info("Paperless document %s taken in as import %s", document.id, record.pk)
+                logger.info(
+                    "Paperless document %s (%s bytes) taken in as import %s",
+                    document.id,
+                    download.size,
+                    record.pk,
+                )
     else:
         # Taken in before; only the tag in Paperless is missing (or was removed there).
         result.marked_later += int(record.state == PaperlessImportState.IMPORTED)

@@ -14,6 +14,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from efile.audit import audit_record
+from efile.models import OrgUnit
 
 from ..models import OPEN_STATUSES, ApprovalStatus, ReceivedInvoice
 from .decisions import PERMISSION, STEP_OF_STATUS, step_units
@@ -32,9 +33,7 @@ def _group(invoice: ReceivedInvoice) -> list:
 
 def _leads(invoice: ReceivedInvoice) -> list:
     step = STEP_OF_STATUS[invoice.status]
-    units = invoice.__class__._meta.get_field("org_unit").related_model.objects.filter(
-        pk__in=step_units(invoice, step), lead__isnull=False
-    )
+    units = OrgUnit.objects.filter(pk__in=step_units(invoice, step), lead__isnull=False)
     return [unit.lead for unit in units.select_related("lead") if unit.lead.email]
 
 

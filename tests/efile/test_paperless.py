@@ -10,6 +10,8 @@ tag set by the connector filters the next document list exactly as Paperless wou
 import io
 import json
 import re
+import subprocess
+import sys
 import time
 from urllib.parse import quote, urlencode
 
@@ -68,6 +70,7 @@ class FakePaperless:
         self.files: dict[int, bytes] = {}
         self.api_versions = {"9", "10"}
         self.forbidden = False
+        self.redirect_to = ""  # e.g. a proxy sending plain http to https
         self.public_url = ""  # absolute links as a reverse proxy's internal name would give
         self.download_status: dict[int, int] = {}
         self.download_delay: dict[int, float] = {}
@@ -151,6 +154,8 @@ class FakePaperless:
     # --- HTTP -----------------------------------------------------------------------------
 
     def handle(self, request: Request) -> Response:
+        if self.redirect_to:
+            return Response(status=301, headers={"Location": self.redirect_to + request.path})
         if request.headers.get("Authorization") != f"Token {TOKEN}":
             return _json({"detail": "Invalid token."}, 401)
         match = re.search(r"version=(\d+)", request.headers.get("Accept", ""))
@@ -326,7 +331,7 @@ def three_documents(fake):
             original_file_name="einsprache.pdf",
         ),
         fake.add_document(
-            "Plan Erdgeschoss",
+            "Plan Erdgeschoss Süd",
             _letter("Grundriss Erdgeschoss", "Massstab 1:100"),
             tags=[fake.pull_tag],
             original_file_name=None,  # old documents may lack it: name from the download
@@ -362,7 +367,11 @@ def test_pull_takes_tagged_documents_into_intake_reads_and_tags_them(
         assert blob_read(item.blob) == fake.files[record.paperless_id]
         assert item.status == IntakeStatus.TO_FILE  # read (text layer) and waiting to be filed
     names = [r.intake_item.filename for r in records]
-    assert names == ["Baugesuch Müller.pdf", "einsprache.pdf", "2026-11-02 Plan Erdgeschoss.pdf"]
+    assert names == [
+        "Baugesuch Müller.pdf",
+        "einsprache.pdf",
+        "2026-11-02 Plan Erdgeschoss Süd.pdf",
+    ]
     assert "Baugesuch" in records[0].intake_item.text
 
     transferred = fake.tag_id("an Aktenfluss übertragen")
@@ -579,6 +588,19 @@ def test_server_without_api_version_9_is_reported(fake, three_documents):
 
 
 @pytest.mark.django_db
+def test_redirect_is_not_followed_and_names_the_target(fake, three_documents):
+    fake.redirect_to = "https://paperless.example"
+
+    result = paperless_pull()
+
+    assert result.errors == [
+        "Paperless-ngx leitet auf „https://paperless.example/api/tags/“ um (HTTP 301); bitte "
+        "AKTENFLUSS_PAPERLESS_URL auf die Adresse setzen, unter der die API antwortet."
+    ]
+    assert not PaperlessImport.objects.exists()
+
+
+@pytest.mark.django_db
 def test_unreachable_server_is_reported(fake, settings):
     settings.AKTENFLUSS_PAPERLESS_URL = "http://127.0.0.1:9/"  # discard port: refused
 
@@ -784,3 +806,23 @@ def test_push_without_filed_documents_does_not_contact_paperless(fake, three_doc
     assert result.ok
     assert (result.written, result.not_filed) == (0, 3)
     assert len(fake.bulk_edits) == requests
+
+
+@pytest.mark.django_db
+def test_imports_are_listed_read_only_in_the_admin(fake, three_documents, admin_client):
+    paperless_pull()
+    url = "/admin/efile/paperlessimport/"
+
+    listed = admin_client.get(url, {"q": str(three_documents[0])})
+    not_a_number = admin_client.get(url, {"q": "Baugesuch"})
+
+    assert listed.status_code == 200
+    assert "Baugesuch Müller" in listed.content.decode()
+    assert "Einsprache Nachbar" not in listed.content.decode()
+    assert "Baugesuch Müller" in not_a_number.content.decode()
+    assert admin_client.get(url + "add/").status_code == 403
+
+
+def test_the_client_imports_nothing_from_django():
+    code = "import sys, efile.connectors.paperless; sys.exit('django' in sys.modules)"
+    assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0

@@ -126,3 +126,16 @@ def test_deadline_calendar_shows_the_month_of_a_deadline(client, world):
     page = client.get(reverse("tasks:inbox:calendar"), {"jahr": 2026, "monat": 12})
     assert world["efile"].reference in page.content.decode()
     assert "RE-1" in page.content.decode()  # due 2026-12-02
+
+
+def test_building_tasks_join_the_inbox_of_the_building_department(checklist, people, bauamt):
+    from tests.workflows.building_support import submit
+
+    response = submit(people["applicant"])
+    assert response.status_code == 201, response.content
+    entries = inbox_entries(people["drafter"])
+    building = [entry for entry in entries if entry.kind == "building"]
+    assert len(building) == 1 and building[0].can_claim
+    assert building[0].reference == response.json()["aktenzeichen"]
+    # A Fachstelle was not asked about it and sees nothing of it.
+    assert [e for e in inbox_entries(people["fire"]) if e.kind == "building"] == []

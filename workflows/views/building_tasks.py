@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponseRedirect
 from django.urls import reverse
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _
 from django.views.generic import FormView
 
 from ..building.checklist import checklist_for, completeness_check
@@ -32,6 +32,7 @@ from .building import application_context
 class BuildingTaskView(FormView):
     template_name = "workflows/building_task.html"
     heading = ""
+    hint = ""
     done_message = ""
 
     def dispatch(self, request, *args, **kwargs):
@@ -65,6 +66,10 @@ class BuildingTaskView(FormView):
 
 class CompletenessTaskView(BuildingTaskView):
     heading = _("Vollständigkeit prüfen")
+    hint = _(
+        "Haken Sie die Unterlagen ab, die vorliegen. Alles ohne Haken wird mit Frist "
+        "nachgefordert; sind alle da, geht der Antrag zur Beteiligung der Fachstellen."
+    )
     form_class = CompletenessForm
 
     def get_form_kwargs(self):
@@ -197,6 +202,10 @@ class DraftTaskView(BuildingTaskView):
 
 class SignOffTaskView(BuildingTaskView):
     heading = _("Bescheid zeichnen")
+    hint = _(
+        "Mit der Zeichnung wird der Bescheid erstellt, in die Akte gelegt und den "
+        "Antragstellern zugestellt; danach wird die Akte geschlossen."
+    )
     form_class = SignOffForm
 
     def perform(self, form):

@@ -83,6 +83,7 @@ _UBL_AMOUNTS = " | ".join(
     )
 )
 _CII_SETTLE = "/rsm:CrossIndustryInvoice/rsm:SupplyChainTradeTransaction"
+_WITH_CVD = cl.ITEM_CLASSIFICATION_SCHEMES | {"CVD"}  # BR-CL-13 for XRechnung CVD documents
 
 # fmt: off
 _cl("BR-CL-01", "BT-3",
@@ -127,7 +128,7 @@ _cl("BR-CL-13", "BT-158",
     "Item classification identifier scheme {code} shall be coded using UNTDID 7143.",
     "//cac:CommodityClassification/cbc:ItemClassificationCode[@listID]",
     "//ram:DesignatedProductClassification/ram:ClassCode[@listID]",
-    lambda ctx: cl.ITEM_CLASSIFICATION_SCHEMES | ({"CVD"} if _is_cvd(ctx) else set()),
+    lambda ctx: _WITH_CVD if _is_cvd(ctx) else cl.ITEM_CLASSIFICATION_SCHEMES,
     attribute="listID")
 _cl("BR-CL-14", "BT-40",
     "Der Ländercode „{code}“ ist kein ISO 3166-1-Code.",
