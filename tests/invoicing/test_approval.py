@@ -20,6 +20,7 @@ from backoffice.demo.einvoice import xrechnung_ubl
 from efile.blobs import blob_read
 from efile.models import AuditEvent, FilingPlanItem
 from efile.roles import Role
+from invoicing.approval.booking import booking_batch_create
 from invoicing.approval.deadlines import escalate
 from invoicing.approval.payment import SCHEMA
 from invoicing.models import (
@@ -314,6 +315,9 @@ def test_duplicate_is_flagged_and_never_paid_twice(units, people):
     second.refresh_from_db()
     assert first.status == ApprovalStatus.PAID and second.payment_run is None
     assert first.filed_in is not None  # the flow went on from payment to filing
+    batch = booking_batch_create(actor=people["accountant"], org_unit_ids=[finanzen.pk])
+    assert list(batch.invoices.all()) == [first]
+    assert booking_batch_create(actor=people["accountant"], org_unit_ids=[finanzen.pk]) is None
 
 
 def test_skonto_escalation_under_frozen_time(units, people):
