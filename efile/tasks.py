@@ -1,5 +1,6 @@
 """Celery tasks of the e-file core: thin, ids in, services do the work."""
 
+import dataclasses
 import logging
 
 from celery import shared_task
@@ -37,4 +38,4 @@ def pull_from_paperless() -> dict:
     result = paperless_pull()
     for message in [*result.errors, *result.failed]:
         logger.warning("Paperless-ngx pull: %s", message)
-    return result.as_dict()
+    return dataclasses.asdict(result)

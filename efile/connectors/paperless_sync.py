@@ -115,47 +115,29 @@ def paperless_configured() -> bool:
 
 
 @dataclass
-class PullResult:
+class RunResult:
+    """What one pull or push run did; `failed` names documents to retry, `errors` stopped it."""
+
+    failed: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.failed and not self.errors
+
+
+@dataclass
+class PullResult(RunResult):
     found: int = 0
     imported: int = 0
     same_content: int = 0
     marked_later: int = 0
-    failed: list[str] = field(default_factory=list)
-    errors: list[str] = field(default_factory=list)
-
-    @property
-    def ok(self) -> bool:
-        return not self.failed and not self.errors
-
-    def as_dict(self) -> dict:
-        return {
-            "found": self.found,
-            "imported": self.imported,
-            "same_content": self.same_content,
-            "marked_later": self.marked_later,
-            "failed": self.failed,
-            "errors": self.errors,
-        }
 
 
 @dataclass
-class PushResult:
+class PushResult(RunResult):
     written: int = 0
     not_filed: int = 0
-    failed: list[str] = field(default_factory=list)
-    errors: list[str] = field(default_factory=list)
-
-    @property
-    def ok(self) -> bool:
-        return not self.failed and not self.errors
-
-    def as_dict(self) -> dict:
-        return {
-            "written": self.written,
-            "not_filed": self.not_filed,
-            "failed": self.failed,
-            "errors": self.errors,
-        }
 
 
 def _retry_hint() -> str:
