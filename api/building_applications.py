@@ -220,22 +220,8 @@ class BuildingApplicationListView(APIView):
             application = building_application_start(
                 actor=request.user,
                 org_unit=org_unit,
-                applicant=ApplicantData(
-                    name=data["applicant_name"],
-                    kind=data["applicant_kind"],
-                    street=data["applicant_street"],
-                    postcode=data["applicant_postcode"],
-                    city=data["applicant_city"],
-                    country=data["applicant_country"],
-                    email=data["applicant_email"] or request.user.email,
-                ),
-                data=ApplicationData(
-                    project_kind=data["project_kind"],
-                    description=data["description"],
-                    parcel=data["parcel"],
-                    site_address=data["site_address"],
-                    estimated_costs=data["estimated_costs"],
-                ),
+                applicant=ApplicantData.from_fields(data, email=request.user.email),
+                data=ApplicationData.from_fields(data),
                 plans=request.FILES.getlist("plans"),
                 attachments=request.FILES.getlist("attachments"),
             )

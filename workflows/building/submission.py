@@ -41,6 +41,19 @@ class ApplicantData:
     email: str = ""
     kind: str = Party.Kind.PERSON
 
+    @classmethod
+    def from_fields(cls, data: dict, *, email: str = "") -> "ApplicantData":
+        """From the `applicant_*` fields of the API serializer or the paper form."""
+        return cls(
+            name=data["applicant_name"],
+            kind=data["applicant_kind"],
+            street=data["applicant_street"],
+            postcode=data["applicant_postcode"],
+            city=data["applicant_city"],
+            country=data.get("applicant_country") or "DE",
+            email=data["applicant_email"] or email,
+        )
+
 
 @dataclass(frozen=True)
 class ApplicationData:
@@ -49,6 +62,16 @@ class ApplicationData:
     parcel: str
     site_address: str
     estimated_costs: Decimal | str | None
+
+    @classmethod
+    def from_fields(cls, data: dict) -> "ApplicationData":
+        return cls(
+            project_kind=data["project_kind"],
+            description=data["description"],
+            parcel=data["parcel"],
+            site_address=data["site_address"],
+            estimated_costs=data["estimated_costs"],
+        )
 
 
 @dataclass(frozen=True)

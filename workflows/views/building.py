@@ -243,21 +243,8 @@ class PaperApplicationView(LoginRequiredMixin, FormView):
             application = building_application_start(
                 actor=self.request.user,
                 org_unit=data["authority"].org_unit,
-                applicant=ApplicantData(
-                    name=data["applicant_name"],
-                    kind=data["applicant_kind"],
-                    street=data["applicant_street"],
-                    postcode=data["applicant_postcode"],
-                    city=data["applicant_city"],
-                    email=data["applicant_email"],
-                ),
-                data=ApplicationData(
-                    project_kind=data["project_kind"],
-                    description=data["description"],
-                    parcel=data["parcel"],
-                    site_address=data["site_address"],
-                    estimated_costs=data["estimated_costs"],
-                ),
+                applicant=ApplicantData.from_fields(data),
+                data=ApplicationData.from_fields(data),
                 plans=data["plans"],
                 attachments=data["attachments"],
             )
