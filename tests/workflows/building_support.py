@@ -97,6 +97,22 @@ def do_task(client, application, node, data: dict, **task_data):
     return response
 
 
+def ask_fachstellen(client, application, checklist, units, **fields):
+    """Pass the formal check with every checklist item present, then involve `units`."""
+    do_task(
+        client,
+        application,
+        FLOW.check_completeness,
+        {f"item_{item.pk}": "on" for item in checklist},
+    )
+    do_task(
+        client,
+        application,
+        FLOW.choose_fachstellen,
+        {"org_units": [unit.pk for unit in units], **fields},
+    )
+
+
 FLOW = BuildingApplicationFlow
 
 

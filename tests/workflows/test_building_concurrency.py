@@ -13,7 +13,15 @@ from django.test import Client, TestCase
 from efile.roles import ROLE_PERMISSIONS
 from workflows.models import BuildingApplication, BuildingStatus, StatementStatus
 
-from .building_support import FLOW, do_task, logged_in, open_task, submit, take, tasks_of
+from .building_support import (
+    FLOW,
+    ask_fachstellen,
+    logged_in,
+    open_task,
+    submit,
+    take,
+    tasks_of,
+)
 
 
 @pytest.fixture
@@ -35,17 +43,8 @@ def test_concurrent_statements_join_exactly_once(role_groups, people, checklist,
         pytest.skip("concurrency needs a PostgreSQL server (DATABASE_URL=postgres://...)")
     application = BuildingApplication.objects.get(pk=submit(people["applicant"]).json()["id"])
     drafter = logged_in(Client, people["drafter"])
-    do_task(
-        drafter,
-        application,
-        FLOW.check_completeness,
-        {f"item_{item.pk}": "on" for item in checklist},
-    )
-    do_task(
-        drafter,
-        application,
-        FLOW.choose_fachstellen,
-        {"org_units": [fachstellen["feuerwehr"].pk, fachstellen["umweltamt"].pk]},
+    ask_fachstellen(
+        drafter, application, checklist, [fachstellen["feuerwehr"], fachstellen["umweltamt"]]
     )
     giving = []
     for key, code in (("fire", "feuerwehr"), ("environment", "umweltamt")):

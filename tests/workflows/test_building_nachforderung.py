@@ -19,6 +19,7 @@ from .building_support import (
     API,
     FLOW,
     api_client,
+    ask_fachstellen,
     do_task,
     logged_in,
     open_task,
@@ -228,17 +229,8 @@ def test_fachstellen_are_reminded_once_before_their_statement_is_due(
     with time_machine.travel(_at("2026-05-04"), tick=False):
         application = BuildingApplication.objects.get(pk=submit(people["applicant"]).json()["id"])
         drafter = logged_in(Client, people["drafter"])
-        do_task(
-            drafter,
-            application,
-            FLOW.check_completeness,
-            {f"item_{item.pk}": "on" for item in checklist},
-        )
-        do_task(
-            drafter,
-            application,
-            FLOW.choose_fachstellen,
-            {"org_units": [fachstellen["feuerwehr"].pk, fachstellen["umweltamt"].pk]},
+        ask_fachstellen(
+            drafter, application, checklist, [fachstellen["feuerwehr"], fachstellen["umweltamt"]]
         )
     statement = application.statements.get(org_unit=fachstellen["feuerwehr"])
     assert statement.deadline == dt.date(2026, 6, 1)  # the authority's 28 days

@@ -19,6 +19,7 @@ from .building_support import (
     API,
     FLOW,
     api_client,
+    ask_fachstellen,
     do_task,
     logged_in,
     pdf,
@@ -68,17 +69,8 @@ def test_queue_and_application_page_show_checklist_statements_deadlines_and_docu
     assert application.efile.reference in queue and "Anna Huber" in queue
     assert "Übernehmen" in queue
 
-    do_task(
-        drafter,
-        application,
-        FLOW.check_completeness,
-        {f"item_{item.pk}": "on" for item in checklist},
-    )
-    do_task(
-        drafter,
-        application,
-        FLOW.choose_fachstellen,
-        {"org_units": [fachstellen["feuerwehr"].pk], "deadline": "2099-01-31"},
+    ask_fachstellen(
+        drafter, application, checklist, [fachstellen["feuerwehr"]], deadline="2099-01-31"
     )
     page = drafter.get(reverse("building:applications:detail", args=[application.pk]))
     html = page.content.decode()
