@@ -7,9 +7,11 @@ element object alive (so later XPath results and child iterations reuse them) an
 each element's tag and its children by tag. The tree must not change while an index of it is
 in use (the validator never changes it).
 
-`IndexedPath` is the part of XPath the index answers without a walk over the tree: unions of
-plain element paths such as ``cac:Item/cbc:Name``, ``/rsm:A/rsm:B``, ``//cac:Party/cbc:ID``
-or ``//cbc:ID[@schemeID]``.
+`IndexedPath` is the part of XPath the index answers without a walk over the tree and without
+an XPath evaluation (each costs more than the lookups): unions of element paths such as
+``cac:Item/cbc:Name``, ``/rsm:A/rsm:B``, ``//cbc:ID[@schemeID]`` or
+``//cac:AllowanceCharge[cbc:ChargeIndicator = 'false']/cbc:Amount``, with the same result as
+XPath (the same element objects, in document order). Anything else is left to XPath.
 """
 
 from __future__ import annotations
@@ -43,6 +45,13 @@ class _Branch:
     @functools.cached_property
     def chain(self) -> tuple[Step, ...]:
         return (self.first, *self.steps)
+
+    @functools.cached_property
+    def plain_tags(self) -> tuple[str, ...] | None:
+        """The tags of a relative path without predicates (the most common kind), else None."""
+        if self.anchor != "relative" or any(predicates for _tag, predicates in self.chain):
+            return None
+        return tuple(tag for tag, _predicates in self.chain)
 
 
 @dataclass(frozen=True)
@@ -173,35 +182,40 @@ def _string(element) -> str:
 class DocumentIndex:
     """`elements`: (tag in Clark notation, element) of the root and all its descendant
     elements in document order (as `root.iter(etree.Element)`); `children`: for every one of
-    those elements, its child elements by tag, each list in document order."""
+    those elements, its child elements by tag; `by_tag`: the elements by tag (all lists in
+    document order); `names`: every element tag and attribute name (`@` + Clark notation)."""
 
     def __init__(self, root):
         self.root = root
         elements: list[tuple[str, object]] = []
         children: dict[object, dict[str, list]] = {}
-        for node in root.iter(etree.Element):
+        by_tag: dict[str, list] = {}
+        attributes: set[str] = set()
+        for node in root.iter(etree.Element):  # the hot loop of the index: written out
             tag = node.tag
             elements.append((tag, node))
             children[node] = {}
+            same_tag = by_tag.get(tag)
+            if same_tag is None:
+                by_tag[tag] = [node]
+            else:
+                same_tag.append(node)
             if node is not root:
                 siblings = children[node.getparent()]
-                same = siblings.get(tag)
-                if same is None:
+                same_tag = siblings.get(tag)
+                if same_tag is None:
                     siblings[tag] = [node]
                 else:
-                    same.append(node)
+                    same_tag.append(node)
+            keys = node.keys()
+            if keys:
+                attributes.update(keys)
         self.elements = elements
         self.children = children
+        self.by_tag = by_tag
+        self.names = frozenset(by_tag).union(["@" + name for name in attributes])
         self._ending: dict[tuple[str, str], list] = {}
         self._rooted: dict[tuple[Step, ...], list] = {}
-
-    @functools.cached_property
-    def by_tag(self) -> dict[str, list]:
-        """The elements by tag, each list in document order."""
-        by_tag: dict[str, list] = {}
-        for tag, node in self.elements:
-            by_tag.setdefault(tag, []).append(node)
-        return by_tag
 
     def ending_with(self, suffix: str, namespace: str = "") -> list:
         """The elements whose Clark tag starts with `namespace` (``{uri}``) and ends with
@@ -209,23 +223,13 @@ class DocumentIndex:
         found = self._ending.get((suffix, namespace))
         if found is None:
             tags = [
-                tag for tag in self.by_tag if tag.startswith(namespace) and tag.endswith(suffix)
+                tag for tag in self.by_tag if tag.endswith(suffix) and tag.startswith(namespace)
             ]
             nodes = [node for tag in tags for node in self.by_tag[tag]]
             found = self._ending[suffix, namespace] = (
                 self.in_document_order(nodes) if len(tags) > 1 else nodes
             )
         return list(found)
-
-    @functools.cached_property
-    def names(self) -> frozenset[str]:
-        """Every element tag and attribute name (`@` + Clark notation) in the document."""
-        found = set(self.by_tag)
-        for _tag, node in self.elements:
-            keys = node.keys()
-            if keys:
-                found.update(["@" + key for key in keys])
-        return frozenset(found)
 
     @functools.cached_property
     def all_elements(self) -> list:
@@ -243,9 +247,13 @@ class DocumentIndex:
 
     def select(self, path: IndexedPath, node) -> list | None:
         """The elements `path` selects at `node` (as XPath would, in document order); None
-        when a relative branch starts at a node that is not an element of this document."""
+        when `node` is not an element of this document."""
         if len(path.branches) == 1:
-            return self._branch(path.branches[0], node)
+            branch = path.branches[0]
+            tags = branch.plain_tags
+            if tags is None:
+                return self._branch(branch, node)
+            return self._below_node(node, tags)
         found: list = []
         for branch in path.branches:
             selected = self._branch(branch, node)
@@ -254,14 +262,29 @@ class DocumentIndex:
             found.extend(selected)
         return self.in_document_order(found) if len(found) > 1 else found
 
+    def _below_node(self, node, tags: tuple[str, ...]) -> list | None:
+        """The elements at the child path `tags` below `node`, None when `node` is not in
+        the index."""
+        children = self.children
+        below = children.get(node)
+        if below is None:
+            return None
+        nodes = below.get(tags[0], ())
+        for tag in tags[1:]:
+            if len(nodes) == 1:
+                nodes = children[nodes[0]].get(tag, ())
+            else:
+                nodes = [child for parent in nodes for child in children[parent].get(tag, ())]
+        return list(nodes)
+
     def _branch(self, branch: _Branch, node) -> list | None:
         children = self.children
+        below = children.get(node)
+        if below is None:
+            return None  # not an element of this document: its own tree decides
         tag, predicates = branch.first
         several_starts = False
         if branch.anchor == "relative":
-            below = children.get(node)
-            if below is None:
-                return None
             nodes = below.get(tag, ())
         elif branch.anchor == "root":
             return list(self._from_root(branch.chain))

@@ -70,6 +70,13 @@ class ValidationContext:
         return document_index(self.root).elements
 
     @functools.cached_property
+    def children(self) -> dict[object, dict[str, list]]:
+        """For every element of `elements`, its child elements by tag (document order)."""
+        if self.root is None:
+            return {}
+        return document_index(self.root).children
+
+    @functools.cached_property
     def names(self) -> frozenset[str]:
         """Every element tag (Clark notation) and attribute name (`@` + Clark notation) that
         occurs in the document; rules with `requires` use it to skip documents in which they

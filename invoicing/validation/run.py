@@ -146,13 +146,11 @@ class LayerPlan:
         self._always_positions = frozenset(
             position for position, entry in enumerate(rules) if entry.requires is None
         )
-        # every alternative filed under one of its names (the longest: usually the rarest),
-        # with the positions of all rules that need exactly that set
-        by_key: dict[str, dict[frozenset[str], list[int]]] = {}
+        # every alternative filed under one of its names (the longest: usually the rarest)
+        by_key: dict[str, list[tuple[int, frozenset[str]]]] = {}
         for position, entry in enumerate(rules):
             for need in entry.requires or ():
-                needs = by_key.setdefault(max(sorted(need), key=len), {})
-                needs.setdefault(need, []).append(position)
+                by_key.setdefault(max(sorted(need), key=len), []).append((position, need))
         self._by_key = by_key
         self._keys = frozenset(by_key)
 
@@ -164,13 +162,12 @@ class LayerPlan:
         names = context.names
         chosen: set[int] = set()
         for key in self._keys.intersection(names):
-            for need, positions in self._by_key[key].items():
+            for position, need in self._by_key[key]:
                 if need <= names:
-                    chosen.update(positions)
+                    chosen.add(position)
         if not chosen:
             return self.always
-        rules = self.rules
-        return [rules[position] for position in sorted(chosen.union(self._always_positions))]
+        return [self.rules[position] for position in sorted(chosen | self._always_positions)]
 
 
 _by_layer_cache: tuple[tuple[int, int], dict[tuple[Layer, str], LayerPlan]] = ((0, -1), {})

@@ -88,6 +88,25 @@ def test_cen_example_values_and_source_paths():
     assert node.text == "1000.00"
 
 
+def test_source_paths_are_the_getpath_of_each_source_element():
+    xml = (
+        b'<Invoice xmlns="urn:oasis:names:specification:ubl:schema:xsd:Invoice-2" '
+        b'xmlns:cbc="urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2">'
+        b"<cbc:ID>R-1</cbc:ID><cbc:Note>a</cbc:Note><cbc:Note>b</cbc:Note>"
+        b"<cbc:IssueDate>2024-02-01</cbc:IssueDate></Invoice>"
+    )
+    detection = detect(xml)
+    invoice = parse_invoice(detection.root, "ubl")
+    assert "issue_date" in invoice.paths and "due_date" not in invoice.paths
+    assert dict(invoice.paths) == {
+        ".": "/*",
+        "number": "/*/cbc:ID",
+        "issue_date": "/*/cbc:IssueDate",
+    }
+    assert [note.where() for note in invoice.notes] == ["/*/cbc:Note[1]", "/*/cbc:Note[2]"]
+    assert invoice.where("due_date") == "/*"
+
+
 @needs_corpus
 def test_credit_note_lines_and_type_code():
     invoice = load(CORPUS / "eInvoicing-EN16931/ubl/examples/ubl-tc434-creditnote1.xml")

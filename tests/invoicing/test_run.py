@@ -145,6 +145,22 @@ def test_a_failing_rule_makes_the_result_not_checked(monkeypatch):
     assert "nicht geprüft" in marker.message_de
 
 
+def test_an_applicability_test_that_fails_for_a_whole_layer_makes_it_not_checked(monkeypatch):
+    monkeypatch.setattr(registry, "RULES", {})
+    monkeypatch.setattr(run, "RULES", registry.RULES)
+
+    def broken_applies(ctx):
+        raise RuntimeError("applicability bug")
+
+    for rule_id in ("TEST-A", "TEST-B"):
+        rule(rule_id, layer=Layer.OWN, de="x", en="x", applies=broken_applies)(lambda ctx: ())
+
+    result = validate(CREDIT_NOTE)
+    assert result.valid is None
+    (marker,) = [f for f in result.findings if f.rule == NOT_CHECKED]
+    assert "TEST-A, TEST-B" in marker.message_de
+
+
 def test_findings_get_the_scenario_severity(monkeypatch):
     monkeypatch.setattr(registry, "RULES", dict(registry.RULES))
     monkeypatch.setattr(run, "RULES", registry.RULES)

@@ -508,7 +508,7 @@ _register_document_child(
     en="unitCode should not be present.",
 )
 def quantity_unit_code(ctx):
-    billed = ctx.xpath(f"{LINE_DELIVERY}/ram:BilledQuantity/@unitCode")
+    billed = ctx.xpath(f"{LINE_DELIVERY}/ram:BilledQuantity[@unitCode]")
     if billed:
         return
     for node in _elements_ending(ctx, "Quantity"):

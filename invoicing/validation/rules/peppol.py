@@ -199,13 +199,12 @@ def process_format(ctx):
 def no_empty_elements(ctx):
     # `text.strip()` is empty exactly when `normalize_space(text)` is (both use str.isspace)
     for tag, node in ctx.elements:
+        if ctx.children[node]:  # element children
+            continue
         if (node.text or "").strip():
             continue
-        if len(node):  # children: elements, or comments / processing instructions
-            if any(isinstance(child.tag, str) for child in node):
-                continue
-            if "".join(child.tail or "" for child in node).strip():
-                continue
+        if len(node) and "".join(child.tail or "" for child in node).strip():
+            continue  # text between comments / processing instructions
         if ctx.syntax == "cii" and tag.endswith("}ApplicableHeaderTradeDelivery"):
             continue  # CII needs this group even when it carries nothing
         yield ctx.path_of(node)

@@ -198,7 +198,7 @@ class _ContextXPath(_Guarded):
     def __call__(self, root, document: _Document) -> list:
         if not self.possible(document):
             return []
-        return self.xpath(root)
+        return [node for node in self.xpath(root) if isinstance(node, etree._Element)]
 
 
 def _selector(context: str):
@@ -240,11 +240,11 @@ class ContextIndex:
         for mode, entries in self.contexts.items():
             taken: set = set()
             for _, context in entries:
-                found = []
-                for node in self._compiled[context](root, document):
-                    if isinstance(node, etree._Element) and node not in taken:
-                        taken.add(node)
-                        found.append(node)
+                # a selector's nodes are distinct elements; earlier (higher) contexts win
+                found = [
+                    node for node in self._compiled[context](root, document) if node not in taken
+                ]
+                taken.update(found)
                 assigned.setdefault((mode, context), found)
         return assigned
 
@@ -307,13 +307,13 @@ def register_table(rows: list[Row], *, syntax: str, field_of=None) -> None:
         )(_checker(index, group))
 
 
-_ATTRIBUTE = re.compile(r"@([A-Za-z_][\w.-]*)")
+_ATTRIBUTE = re.compile(r"(?:(.+)/)?@([A-Za-z_][\w.-]*)")
 
 
 def _first_hit(forbidden: str):
     """A function (ctx, context node) -> (path, message values) of the first node the path
-    `forbidden` selects there, None when it selects nothing: from the document index for a
-    plain element path, from the node for a lone `@attribute`, else by XPath."""
+    `forbidden` selects there, None when it selects nothing: from the document index for an
+    element path or an attribute of one, else by XPath."""
     if indexed_path(forbidden) is not None:
 
         def element(ctx, node):
@@ -323,14 +323,14 @@ def _first_hit(forbidden: str):
         return element
     attribute = _ATTRIBUTE.fullmatch(forbidden)
     if attribute is not None:
-        name = attribute.group(1)
-
-        def own_attribute(ctx, node):
-            if node.get(name) is None:
-                return None
-            return f"{ctx.path_of(node)}/@{name}", _describe_attribute(name, node)
-
-        return own_attribute
+        owner, name = attribute.groups()
+        if owner is None:
+            return _attribute_hit(name, lambda ctx, node: node)
+        owners = f"{owner}[@{name}]"  # the attribute's first hit is on the first such element
+        if indexed_path(owners) is not None:
+            return _attribute_hit(
+                name, lambda ctx, node: next(iter(ctx.select(owners, node)), None)
+            )
     xpath = etree.XPath(forbidden, namespaces=NAMESPACES)
 
     def other(ctx, node):
@@ -338,6 +338,18 @@ def _first_hit(forbidden: str):
         return (_path_of(ctx, hits[0], node), describe(hits[0], forbidden)) if hits else None
 
     return other
+
+
+def _attribute_hit(name: str, owner_of):
+    """`_first_hit` for the attribute `name` of the element `owner_of(ctx, node)`."""
+
+    def attribute_hit(ctx, node):
+        owner = owner_of(ctx, node)
+        if owner is None or owner.get(name) is None:
+            return None
+        return f"{ctx.path_of(owner)}/@{name}", _describe_attribute(name, owner)
+
+    return attribute_hit
 
 
 def _checker(index: ContextIndex, group: list[Row]):

@@ -6,7 +6,7 @@ from lxml import etree
 
 import invoicing.validation.rules  # noqa: F401  (registers the rules)
 from invoicing.syntax import detect
-from invoicing.validation.context import NAMESPACES, ValidationContext
+from invoicing.validation.context import NAMESPACES, ValidationContext, compiled, indexed_path
 from invoicing.validation.registry import RULES
 from invoicing.validation.rules import facturx
 from invoicing.validation.rules.syntax_tables import (
@@ -101,3 +101,60 @@ def test_xpath_results_are_cached_as_copies():
     first = context.xpath("cbc:ID")
     first.clear()
     assert [node.text for node in context.xpath("cbc:ID")] == ["1", "2"]
+
+
+# Every form `IndexedPath` answers from the document index, next to forms it leaves to XPath.
+_SELECT_EXPRESSIONS = [
+    "/*",
+    "/ubl:Invoice | /cn:CreditNote",
+    "/*/cac:AccountingSupplierParty/cac:Party",
+    "/rsm:CrossIndustryInvoice/rsm:SupplyChainTradeTransaction/ram:ApplicableHeaderTradeAgreement",
+    "//cac:InvoiceLine | //cac:CreditNoteLine",
+    "//cac:PostalAddress | //cac:Address",
+    "//*[@currencyID]",
+    "//*[@schemeID]/@schemeID",
+    "//cac:Party/cbc:EndpointID[@schemeID]",
+    "//cac:AllowanceCharge[cbc:ChargeIndicator = 'false']/cbc:AllowanceChargeReasonCode",
+    "//ram:SpecifiedTradeAllowanceCharge[ram:ChargeIndicator/udt:Indicator = 'true']"
+    "/ram:ActualAmount",
+    '//ram:SpecifiedTaxRegistration[ram:ID/@schemeID="VA"]/ram:ID',
+    "//ram:GrossPriceProductTradePrice[ram:ChargeAmount]",
+    "//ram:IncludedSupplyChainTradeLineItem/ram:SpecifiedTradeProduct",
+    "(cac:InvoiceLine|cac:CreditNoteLine)/cac:Item/cbc:Name",
+    "cac:TaxTotal/cac:TaxSubtotal/cac:TaxCategory/cbc:ID",
+    "rsm:ExchangedDocument/ram:TypeCode",
+    "cac:AdditionalDocumentReference[cbc:DocumentTypeCode = '130']/cbc:ID[@schemeID]",
+    "cbc:CustomizationID/text()",
+    "cac:PaymentTerms/cbc:Note[1]",
+    "//cac:AllowanceCharge[not(parent::cac:Price)]",
+]
+_RELATIVE_EXPRESSIONS = [
+    "cbc:ID",
+    "cac:Item/cac:ClassifiedTaxCategory",
+    "ram:ChargeIndicator[udt:Indicator = 'false']",
+    "ram:TypeCode | ram:ID",
+    "cac:TaxScheme/cbc:ID[@schemeID]",
+    "*",
+]
+
+
+@needs_corpus
+def test_document_index_answers_paths_as_xpath_does():
+    for syntax, root in _roots():
+        context = ValidationContext(syntax=syntax, profile="en16931", root=root)
+        for expression in _SELECT_EXPRESSIONS:
+            assert context.select(expression) == compiled(expression)(root), expression
+        for _tag, node in context.elements:
+            for expression in _RELATIVE_EXPRESSIONS:
+                found = context.select(expression, node)
+                assert found == compiled(expression)(node), expression
+
+
+def test_document_index_keeps_document_order_for_nested_starts():
+    root = etree.fromstring(
+        f'<r xmlns:cac="{NAMESPACES["cac"]}" xmlns:cbc="{NAMESPACES["cbc"]}">'
+        "<cac:A><cac:A><cbc:B>1</cbc:B></cac:A><cbc:B>2</cbc:B></cac:A></r>"
+    )
+    context = ValidationContext(syntax="ubl", profile="en16931", root=root)
+    assert indexed_path("//cac:A/cbc:B") is not None
+    assert [node.text for node in context.select("//cac:A/cbc:B")] == ["1", "2"]
