@@ -407,7 +407,7 @@ def test_same_seller_amount_and_date_under_another_number_is_flagged(units):
 
 
 def test_administrator_changes_the_matrix_in_the_admin_and_it_is_audited(client, units):
-    finanzen, schule, _ = units
+    _finanzen, schule, _ = units
     admin_user = UserFactory(username="admin1", role=Role.ADMINISTRATOR, org_units=[])
     admin_user.is_staff = True
     admin_user.save()
