@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import exceptions, serializers, status
 from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
@@ -177,7 +177,15 @@ def _get(user, pk: int) -> BuildingApplication:
 class BuildingApplicationListView(APIView):
     parser_classes = [MultiPartParser]
 
-    @extend_schema(responses={200: OpenApiTypes.OBJECT})
+    @extend_schema(
+        operation_id="building_applications_list",
+        responses={
+            200: inline_serializer(
+                "BuildingApplicationList",
+                {"results": BuildingApplicationStatusSerializer(many=True)},
+            )
+        },
+    )
     def get(self, request):
         """Your applications (applicants) or your departments' (building department)."""
         ids = set(applications_for_applicant(request.user).values_list("pk", flat=True))
@@ -232,7 +240,7 @@ class BuildingApplicationListView(APIView):
 
 
 class BuildingApplicationDetailView(APIView):
-    @extend_schema(responses={200: OpenApiTypes.OBJECT})
+    @extend_schema(responses={200: BuildingApplicationStatusSerializer})
     def get(self, request, pk: int):
         application = _get(request.user, pk)
         return Response(

@@ -1,14 +1,62 @@
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
-from . import building_applications, invoices, tasks, views
+from . import (
+    audit,
+    building_applications,
+    documents,
+    efiles,
+    invoice_report,
+    invoices,
+    parties,
+    tasks,
+    views,
+)
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("redoc/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-redoc"),
-    path("efiles/", views.EFileListView.as_view(), name="api-efile-list"),
-    path("efiles/<int:pk>/", views.EFileDetailView.as_view(), name="api-efile-detail"),
+    path("efiles/", efiles.EFileListView.as_view(), name="api-efile-list"),
+    path("efiles/<int:pk>/", efiles.EFileDetailView.as_view(), name="api-efile-detail"),
+    path(
+        "efiles/<int:pk>/documents/",
+        documents.EFileDocumentsView.as_view(),
+        name="api-efile-documents",
+    ),
+    path(
+        "efiles/<int:pk>/audit-events/",
+        audit.EFileAuditView.as_view(),
+        name="api-efile-audit-events",
+    ),
+    path("documents/<int:pk>/", documents.DocumentDetailView.as_view(), name="api-document-detail"),
+    path(
+        "documents/<int:pk>/versions/",
+        documents.DocumentVersionsView.as_view(),
+        name="api-document-versions",
+    ),
+    path(
+        "documents/<int:pk>/original/",
+        documents.DocumentOriginalView.as_view(),
+        name="api-document-original",
+    ),
+    path(
+        "documents/<int:pk>/searchable/",
+        documents.DocumentSearchableView.as_view(),
+        name="api-document-searchable",
+    ),
+    path(
+        "documents/<int:pk>/audit-events/",
+        audit.DocumentAuditView.as_view(),
+        name="api-document-audit-events",
+    ),
+    path("parties/", parties.PartyListView.as_view(), name="api-party-list"),
+    path("parties/<int:pk>/", parties.PartyDetailView.as_view(), name="api-party-detail"),
+    path(
+        "parties/<int:pk>/audit-events/",
+        audit.PartyAuditView.as_view(),
+        name="api-party-audit-events",
+    ),
     path(
         "versions/<int:pk>/download/",
         views.VersionDownloadView.as_view(),
@@ -46,6 +94,11 @@ urlpatterns = [
     ),
     path("invoices/", invoices.InvoiceListView.as_view(), name="api-invoice-list"),
     path("invoices/<int:pk>/", invoices.InvoiceDetailView.as_view(), name="api-invoice-detail"),
+    path(
+        "invoices/<int:pk>/report/",
+        invoice_report.InvoiceReportView.as_view(),
+        name="api-invoice-report",
+    ),
     path(
         "invoices/<int:pk>/decision/",
         invoices.InvoiceDecisionView.as_view(),

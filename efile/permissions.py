@@ -11,7 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
-from .models import EFile, EFileStatus, IntakeItem, OrgUnit
+from .models import EFile, EFileStatus, IntakeItem, OrgUnit, Party
 
 
 class Action(StrEnum):
@@ -76,6 +76,33 @@ def efile_can(user, action: Action, efile: EFile) -> bool:
 def efile_require(user, action: Action, efile: EFile) -> None:
     if not efile_can(user, action, efile):
         raise PermissionDenied(_("Sie haben keine Berechtigung für diese Akte."))
+
+
+def efile_audit_can(user, efile: EFile) -> bool:
+    """Who may read the audit trail of an e-file with its documents and versions: whoever
+    may read its contents, and the registry (audit permission) on every file it may see."""
+    if efile_can(user, Action.DOWNLOAD, efile):
+        return True
+    return user.has_perm("efile.view_auditevent") and efile_can(user, Action.VIEW, efile)
+
+
+def parties_visible(user) -> QuerySet[Party]:
+    """Parties are shared by all departments (once-only); the role decides who sees them."""
+    if not user.is_authenticated or not user.is_active:
+        return Party.objects.none()
+    if user.is_superuser or user.has_perm("efile.view_party"):
+        return Party.objects.all()
+    return Party.objects.none()
+
+
+def party_audit_can(user) -> bool:
+    """The history of a party (who changed an IBAN when) is for the registry and for those
+    who maintain parties."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    return user.has_perm("efile.view_party") and (
+        user.has_perm("efile.view_auditevent") or user.has_perm("efile.change_party")
+    )
 
 
 def efiles_visible(user, queryset: QuerySet[EFile] | None = None) -> QuerySet[EFile]:

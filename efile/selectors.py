@@ -85,6 +85,11 @@ def filing_plan_tree() -> list[FilingPlanItem]:
 
 
 def efile_audit_events(*, efile: EFile, limit: int = 50) -> QuerySet[AuditEvent]:
+    return efile_audit_trail(efile=efile)[:limit]
+
+
+def efile_audit_trail(*, efile: EFile) -> QuerySet[AuditEvent]:
+    """Every audit event of the e-file, its documents and their versions, newest first."""
     document_ids = [str(pk) for pk in efile.documents.values_list("pk", flat=True)]
     version_ids = [
         str(pk)
@@ -97,7 +102,28 @@ def efile_audit_events(*, efile: EFile, limit: int = 50) -> QuerySet[AuditEvent]
             | Q(object_type="efile.documentversion", object_id__in=version_ids)
         )
         .select_related("actor")
-        .order_by("-id")[:limit]
+        .order_by("-id")
+    )
+
+
+def document_audit_trail(*, document: Document) -> QuerySet[AuditEvent]:
+    """Every audit event of the document and its versions, newest first."""
+    version_ids = [str(pk) for pk in document.versions.values_list("pk", flat=True)]
+    return (
+        AuditEvent.objects.filter(
+            Q(object_type="efile.document", object_id=str(document.pk))
+            | Q(object_type="efile.documentversion", object_id__in=version_ids)
+        )
+        .select_related("actor")
+        .order_by("-id")
+    )
+
+
+def party_audit_trail(*, party: Party) -> QuerySet[AuditEvent]:
+    return (
+        AuditEvent.objects.filter(object_type="efile.party", object_id=str(party.pk))
+        .select_related("actor")
+        .order_by("-id")
     )
 
 

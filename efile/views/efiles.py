@@ -25,7 +25,7 @@ from ..forms import (
     VersionUploadForm,
 )
 from ..models import Document, DocumentVersion, EFile
-from ..permissions import Action, efile_can, org_units_for_new_efiles
+from ..permissions import Action, efile_audit_can, efile_can, org_units_for_new_efiles
 from ..search import document_search
 from .downloads import blob_response
 
@@ -134,7 +134,9 @@ class EFileDetailView(LoginRequiredMixin, TemplateView):
             version_form=VersionUploadForm(),
             resubmission_form=kwargs.get("resubmission_form") or ResubmissionForm(),
             resubmissions=selectors.efile_resubmissions(efile=efile),
-            audit_events=selectors.efile_audit_events(efile=efile) if can_download else [],
+            audit_events=(
+                selectors.efile_audit_events(efile=efile) if efile_audit_can(user, efile) else []
+            ),
         )
         return context
 

@@ -256,8 +256,8 @@ def test_registry_may_not_download_contents(client, registry_user, foreign_file)
     }
 
 
-def test_read_only_endpoints_refuse_writes(token_client, own_file):
-    response = token_client.post(LIST_URL, {"title": "Neu"})
+def test_methods_an_endpoint_does_not_offer_are_refused_in_german(token_client, own_file):
+    response = token_client.post(f"{LIST_URL}{own_file.pk}/", {"title": "Neu"})
     assert response.status_code == 405
     assert response.json()["code"] == "method_not_allowed"
     assert "nicht erlaubt" in response.json()["message"]
