@@ -1,6 +1,6 @@
 """Tasks over the API: the user's inbox (own tasks and group queues, same selectors as the
-page "Meine Aufgaben"), claim and give back. Decisions are taken on the resource the task
-concerns (e.g. `POST /api/v1/invoices/{id}/decision/`)."""
+page "Meine Aufgaben"), claim and give back. Completing a task with its decision is in
+`api.task_completion` (`POST /api/v1/tasks/{id}/complete/`)."""
 
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
@@ -9,11 +9,17 @@ from rest_framework.views import APIView
 
 from workflows.inbox import inbox_entries, task_claim, task_unclaim, visible_task
 
+from .task_completion import node_key
+
 
 class TaskSerializer(serializers.Serializer):
     id = serializers.IntegerField(source="task.pk", allow_null=True, default=None)
     kind = serializers.CharField()
     kind_label = serializers.CharField()
+    node = serializers.SerializerMethodField(
+        help_text="Der Schritt (`kind.node`), z. B. `invoice.factual`; `node` im Body von "
+        "`POST /api/v1/tasks/{id}/complete/`. Leer bei Wiedervorlagen."
+    )
     title = serializers.CharField()
     subject = serializers.CharField()
     reference = serializers.CharField()
@@ -23,6 +29,9 @@ class TaskSerializer(serializers.Serializer):
     mine = serializers.BooleanField()
     can_claim = serializers.BooleanField()
     can_unclaim = serializers.BooleanField()
+
+    def get_node(self, entry) -> str:
+        return node_key(entry.task) if entry.task is not None else ""
 
 
 class TaskListView(APIView):

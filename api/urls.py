@@ -9,6 +9,7 @@ from . import (
     invoice_report,
     invoices,
     parties,
+    task_completion,
     tasks,
     views,
 )
@@ -107,6 +108,11 @@ urlpatterns = [
     path("tasks/", tasks.TaskListView.as_view(), name="api-task-list"),
     path("tasks/<int:pk>/claim/", tasks.TaskClaimView.as_view(), name="api-task-claim"),
     path("tasks/<int:pk>/unclaim/", tasks.TaskUnclaimView.as_view(), name="api-task-unclaim"),
+    path(
+        "tasks/<int:pk>/complete/",
+        task_completion.TaskCompleteView.as_view(),
+        name="api-task-complete",
+    ),
     path(
         "invoices/<int:pk>/original/",
         invoices.InvoiceOriginalView.as_view(),

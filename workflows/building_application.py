@@ -34,6 +34,7 @@ from .building.access import (
     may_give_statement,
     may_sign_off,
     may_work_on,
+    sign_off_refusal,
 )
 from .building.decision import (
     application_close,
@@ -87,6 +88,9 @@ class SignOffTask(BuildingTask):
 
     def _may(self, user, task) -> bool:
         return may_sign_off(user, _application(task))
+
+    def refusal(self, user, task) -> str:
+        return sign_off_refusal(user, _application(task))
 
 
 class StatementTask(BuildingTask):

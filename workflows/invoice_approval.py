@@ -221,9 +221,12 @@ def invoice_claim(*, actor, invoice: ReceivedInvoice) -> Task:
     return task
 
 
-def invoice_decide(*, actor, invoice: ReceivedInvoice, decision: str, **details) -> ReceivedInvoice:
+def invoice_decide(
+    *, actor, invoice: ReceivedInvoice, decision: str, task_id: int | None = None, **details
+) -> ReceivedInvoice:
     """Take `decision` on the invoice's open step and let the flow go on, atomically. The
-    rules (department, four eyes, limits) are checked by `decision_record`."""
+    rules (department, four eyes, limits) are checked by `decision_record`. With `task_id`
+    the decision is meant for that task only (refused once it is done)."""
     task = open_task(invoice)
     if task is None:
         raise PermissionDenied(_("Für diese Rechnung ist keine Aufgabe offen."))
@@ -231,7 +234,8 @@ def invoice_decide(*, actor, invoice: ReceivedInvoice, decision: str, **details)
         task.refresh_from_db()
         invoice = ReceivedInvoice.objects.select_for_update().get(pk=invoice.pk)
         step = STEP_OF_STATUS.get(invoice.status)
-        if step is None or task.flow_task.step != step:
+        stale = task_id is not None and task_id != task.pk
+        if stale or step is None or task.flow_task.step != step:
             raise PermissionDenied(_("Diese Aufgabe ist bereits erledigt."))
         if task.owner_id not in (None, actor.pk):
             raise PermissionDenied(

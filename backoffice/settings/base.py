@@ -270,6 +270,8 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "DocumentKindEnum": "efile.models.DocumentKind",
         "PartyKindEnum": "efile.models.Party.Kind",
+        "InvoiceDecisionEnum": "invoicing.models.Decision",
+        "BuildingDecisionEnum": "workflows.models.Decision",
     },
 }
 

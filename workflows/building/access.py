@@ -106,6 +106,17 @@ def may_sign_off(user, application: BuildingApplication) -> bool:
     return user.is_superuser or user.has_perm("workflows.sign_off_buildingapplication")
 
 
+def sign_off_refusal(user, application: BuildingApplication) -> str:
+    """Why `user` may not sign the application's draft, or "" if they may."""
+    if application.drafted_by_id is not None and application.drafted_by_id == user.pk:
+        return _(
+            "Vier-Augen-Prinzip: Sie haben den Entwurf verfasst und dürfen ihn nicht zeichnen."
+        )
+    if not may_sign_off(user, application):
+        return _("Sie dürfen Baubescheide nicht zeichnen.")
+    return ""
+
+
 def require_work_on(user, application: BuildingApplication) -> None:
     if not may_work_on(user, application):
         raise PermissionDenied(_("Sie dürfen diesen Bauantrag nicht bearbeiten."))

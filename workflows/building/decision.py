@@ -11,7 +11,7 @@ from efile.models import DocumentKind
 from efile.services import efile_close
 
 from ..models import BuildingApplication, BuildingStatus, Decision, StatementStatus
-from .access import may_sign_off, require_work_on
+from .access import require_work_on, sign_off_refusal
 from .checklist import lock_application
 from .letters import decision_text, letter_file, notice_letter
 from .notify import notify_applicant
@@ -81,12 +81,9 @@ def decision_sign_off(
         raise ValidationError(
             _("Dieser Entwurf liegt nicht zur Zeichnung vor."), code="not_for_sign_off"
         )
-    if application.drafted_by_id == actor.pk:
-        raise PermissionDenied(
-            _("Vier-Augen-Prinzip: Sie haben den Entwurf verfasst und dürfen ihn nicht zeichnen.")
-        )
-    if not may_sign_off(actor, application):
-        raise PermissionDenied(_("Sie dürfen Baubescheide nicht zeichnen."))
+    refusal = sign_off_refusal(actor, application)
+    if refusal:
+        raise PermissionDenied(refusal)
     if approve:
         application.signed_by = actor
         application.save(update_fields=["signed_by"])

@@ -136,3 +136,38 @@ def application_reject_incomplete(*, actor, application: BuildingApplication, re
     application.signed_by = actor  # decided by the clerk; no draft, so no second signature
     transition(actor=actor, application=application, name="reject_incomplete")
     return application
+
+
+OVERDUE_CHECK, OVERDUE_EXTEND, OVERDUE_REJECT = "check", "extend", "reject"
+
+
+def overdue_decide(
+    *,
+    actor,
+    application: BuildingApplication,
+    action: str,
+    deadline: dt.date | None = None,
+    reasons: str = "",
+) -> None:
+    """The clerk's decision once a Nachforderung's deadline has passed: check the documents
+    that came in late (only if some did), extend the deadline, or reject as incomplete."""
+    require_work_on(actor, application)
+    late = application.status == BuildingStatus.RECEIVED
+    if action == OVERDUE_CHECK:
+        if not late:
+            raise ValidationError(
+                _("Es sind keine nachgereichten Unterlagen eingegangen."), code="no_late_documents"
+            )
+    elif late:
+        raise ValidationError(
+            _("Die Unterlagen sind inzwischen eingegangen; bitte prüfen Sie sie."),
+            code="late_documents",
+        )
+    elif action == OVERDUE_EXTEND:
+        if not deadline:
+            raise ValidationError(_("Bitte geben Sie die neue Frist an."), code="deadline_missing")
+        nachforderung_extend(actor=actor, application=application, deadline=deadline)
+    elif action == OVERDUE_REJECT:
+        application_reject_incomplete(actor=actor, application=application, reasons=reasons)
+    else:
+        raise ValidationError(_("Unbekannte Entscheidung."), code="unknown_action")

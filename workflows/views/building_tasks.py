@@ -11,11 +11,7 @@ from django.views.generic import FormView
 
 from ..building.checklist import checklist_for, completeness_check
 from ..building.decision import conditions_from_statements, decision_draft, decision_sign_off
-from ..building.nachforderung import (
-    application_reject_incomplete,
-    nachforderung_extend,
-    open_nachforderung,
-)
+from ..building.nachforderung import open_nachforderung, overdue_decide
 from ..building.statements import statement_candidates, statement_give, statements_request
 from ..forms import (
     CompletenessForm,
@@ -105,31 +101,18 @@ class OverdueTaskView(BuildingTaskView):
 
     def perform(self, form):
         action = form.cleaned_data["action"]
-        late = self.application.status == BuildingStatus.RECEIVED
-        if action == OverdueForm.CHECK:
-            if not late:
-                raise ValidationError(_("Es sind keine nachgereichten Unterlagen eingegangen."))
-            self.done_message = _("Die nachgereichten Unterlagen werden geprüft.")
-        elif late:
-            raise ValidationError(
-                _("Die Unterlagen sind inzwischen eingegangen; bitte prüfen Sie sie.")
-            )
-        elif action == OverdueForm.EXTEND:
-            if not form.cleaned_data["deadline"]:
-                raise ValidationError(_("Bitte geben Sie die neue Frist an."))
-            nachforderung_extend(
-                actor=self.request.user,
-                application=self.application,
-                deadline=form.cleaned_data["deadline"],
-            )
-            self.done_message = _("Die Frist wurde verlängert.")
-        else:
-            application_reject_incomplete(
-                actor=self.request.user,
-                application=self.application,
-                reasons=form.cleaned_data["reasons"],
-            )
-            self.done_message = _("Der Antrag wurde als unvollständig zurückgewiesen.")
+        overdue_decide(
+            actor=self.request.user,
+            application=self.application,
+            action=action,
+            deadline=form.cleaned_data["deadline"],
+            reasons=form.cleaned_data["reasons"],
+        )
+        self.done_message = {
+            OverdueForm.CHECK: _("Die nachgereichten Unterlagen werden geprüft."),
+            OverdueForm.EXTEND: _("Die Frist wurde verlängert."),
+            OverdueForm.REJECT: _("Der Antrag wurde als unvollständig zurückgewiesen."),
+        }[action]
 
 
 class FachstellenTaskView(BuildingTaskView):
