@@ -37,13 +37,7 @@ from .models import (
     RejectionNotice,
 )
 from .permissions import invoices_visible
-
-
-def visible_invoice(request, pk: int) -> ReceivedInvoice:
-    try:
-        return invoices_visible(request.user).select_related("org_unit").get(pk=pk)
-    except ReceivedInvoice.DoesNotExist as exc:
-        raise Http404(_("Rechnung nicht gefunden.")) from exc
+from .views import invoice_or_404
 
 
 def approval_context(user, invoice: ReceivedInvoice) -> dict:
@@ -74,7 +68,7 @@ def approval_context(user, invoice: ReceivedInvoice) -> dict:
 
 class InvoiceDecideView(LoginRequiredMixin, View):
     def post(self, request, pk: int):
-        invoice = visible_invoice(request, pk)
+        invoice = invoice_or_404(request, pk)
         detail = reverse("invoicing:invoices:detail", args=[pk])
         if "claim" in request.POST:
             try:
@@ -111,7 +105,7 @@ class InvoiceDecideView(LoginRequiredMixin, View):
 
 class RejectionNoticeView(LoginRequiredMixin, View):
     def get(self, request, pk: int):
-        invoice = visible_invoice(request, pk)
+        invoice = invoice_or_404(request, pk)
         notice = RejectionNotice.objects.filter(invoice=invoice).first()
         if notice is None:
             raise Http404(_("Für diese Rechnung gibt es kein Zurückweisungsschreiben."))

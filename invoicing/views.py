@@ -21,7 +21,7 @@ from .permissions import invoices_visible, org_units_for_invoices
 from .services import stored_result
 
 
-def _invoice_or_404(request, pk: int) -> ReceivedInvoice:
+def invoice_or_404(request, pk: int) -> ReceivedInvoice:
     try:
         return invoices_visible(request.user).select_related("org_unit").get(pk=pk)
     except ReceivedInvoice.DoesNotExist as exc:
@@ -115,7 +115,7 @@ class InvoiceDetailView(LoginRequiredMixin, TemplateView):
         from .approval_views import approval_context
         from .presentation import present
 
-        invoice = _invoice_or_404(self.request, kwargs["pk"])
+        invoice = invoice_or_404(self.request, kwargs["pk"])
         result = stored_result(invoice)
         return {
             **super().get_context_data(**kwargs),
@@ -129,7 +129,7 @@ class InvoiceDetailView(LoginRequiredMixin, TemplateView):
 
 class InvoiceOriginalView(LoginRequiredMixin, View):
     def get(self, request, pk: int):
-        invoice = _invoice_or_404(request, pk)
+        invoice = invoice_or_404(request, pk)
         mime = "application/pdf" if invoice.syntax == "pdf" else "application/xml"
         return blob_response(
             blob=invoice.blob, filename=invoice.filename, mime_type=mime, inline=False
@@ -143,7 +143,7 @@ class InvoicePdfView(LoginRequiredMixin, View):
         from .archive_pdf import invoice_pdf
         from .presentation import present
 
-        invoice = _invoice_or_404(request, pk)
+        invoice = invoice_or_404(request, pk)
         result = stored_result(invoice)
         if result is None:
             raise Http404(_("Für diese Rechnung gibt es keine Darstellung."))
@@ -157,7 +157,7 @@ class InvoicePdfView(LoginRequiredMixin, View):
 
 class InvoiceAttachmentView(LoginRequiredMixin, View):
     def get(self, request, pk: int, attachment_pk: int):
-        invoice = _invoice_or_404(request, pk)
+        invoice = invoice_or_404(request, pk)
         try:
             attachment = invoice.attachments.get(pk=attachment_pk)
         except InvoiceAttachment.DoesNotExist as exc:

@@ -18,7 +18,7 @@ from efile.audit import audit_record
 from efile.blobs import blob_store
 
 from ..models import ApprovalStatus, BookingBatch, ReceivedInvoice
-from .duplicates import duplicates_of
+from .duplicates import one_per_claim
 
 
 def _money(value: Decimal | None) -> str:
@@ -59,12 +59,6 @@ def configured_columns() -> list[Column]:
     return [COLUMNS[key] for key in settings.AKTENFLUSS_BOOKING_COLUMNS]
 
 
-def exported_elsewhere(invoice: ReceivedInvoice, field: str) -> bool:
-    """A duplicate of `invoice` is already in a batch (field "booking_batch") or a payment
-    run (field "payment_run")."""
-    return duplicates_of(invoice).filter(**{f"{field}__isnull": False}).exists()
-
-
 def bookable(org_unit_ids) -> list[ReceivedInvoice]:
     """Approved (or paid) invoices of the given receiving departments not yet booked, one
     per group of duplicates."""
@@ -73,13 +67,7 @@ def bookable(org_unit_ids) -> list[ReceivedInvoice]:
         status__in=[ApprovalStatus.APPROVED, ApprovalStatus.PAID],
         booking_batch__isnull=True,
     ).order_by("received_at", "pk")
-    chosen: list[ReceivedInvoice] = []
-    for invoice in candidates:
-        if exported_elsewhere(invoice, "booking_batch"):
-            continue
-        if any(other.pk in {c.pk for c in chosen} for other in duplicates_of(invoice)):
-            continue
-        chosen.append(invoice)
+    chosen, _duplicates = one_per_claim(list(candidates), "booking_batch")
     return chosen
 
 

@@ -20,8 +20,7 @@ from efile.audit import audit_record
 from efile.blobs import blob_store
 
 from ..models import ApprovalStatus, PaymentRun, ReceivedInvoice
-from .booking import exported_elsewhere
-from .duplicates import duplicates_of
+from .duplicates import one_per_claim
 
 SCHEMA = "pain.001.001.03"
 
@@ -61,31 +60,36 @@ def _iban_problem(invoice: ReceivedInvoice) -> str | None:
     return None
 
 
+def _payment_problem(invoice: ReceivedInvoice) -> str | None:
+    problem = _iban_problem(invoice)
+    if problem is None and (invoice.amount_due or 0) <= 0:
+        problem = _("Kein zahlbarer Betrag (BT-115).")
+    if problem is None and (invoice.currency or "EUR") != "EUR":
+        problem = _("SEPA-Überweisungen sind nur in Euro möglich.")
+    return problem
+
+
 def payment_plan(org_unit_ids, on: dt.date) -> PaymentPlan:
     """Which approved invoices a run on `on` pays, with what amount, and which it leaves
     out and why."""
     plan = PaymentPlan()
-    chosen: set[int] = set()
+    payable = []
     candidates = ReceivedInvoice.objects.filter(
         org_unit_id__in=org_unit_ids, status=ApprovalStatus.APPROVED, payment_run__isnull=True
     ).order_by("received_at", "pk")
     for invoice in candidates:
-        if exported_elsewhere(invoice, "payment_run") or any(
-            other.pk in chosen for other in duplicates_of(invoice)
-        ):
-            plan.skipped.append((invoice, _("Mögliche Doppelzahlung: ein Duplikat ist bezahlt.")))
-            continue
-        problem = _iban_problem(invoice)
-        if problem is None and (invoice.amount_due or 0) <= 0:
-            problem = _("Kein zahlbarer Betrag (BT-115).")
-        if problem is None and (invoice.currency or "EUR") != "EUR":
-            problem = _("SEPA-Überweisungen sind nur in Euro möglich.")
+        problem = _payment_problem(invoice)
         if problem:
             plan.skipped.append((invoice, problem))
-            continue
+        else:
+            payable.append(invoice)
+    chosen, duplicates = one_per_claim(payable, "payment_run")
+    plan.skipped += [
+        (invoice, _("Mögliche Doppelzahlung: ein Duplikat ist bezahlt.")) for invoice in duplicates
+    ]
+    for invoice in chosen:
         skonto = skonto_due(invoice, on)
         plan.transfers.append(Transfer(invoice, invoice.amount_due - skonto, skonto))
-        chosen.add(invoice.pk)
     return plan
 
 

@@ -20,9 +20,9 @@ from backoffice.demo.einvoice import xrechnung_ubl
 from efile.blobs import blob_read
 from efile.models import AuditEvent, FilingPlanItem
 from efile.roles import Role
-from invoicing.approval.booking import booking_batch_create
+from invoicing.approval.booking import bookable, booking_batch_create
 from invoicing.approval.deadlines import escalate
-from invoicing.approval.payment import SCHEMA
+from invoicing.approval.payment import SCHEMA, payment_plan
 from invoicing.models import (
     ApprovalBand,
     ApprovalStatus,
@@ -441,3 +441,15 @@ def test_decisions_and_tasks_over_the_api(client, units, people):
     client.force_login(people["other_clerk"])
     response = client.post(decision, {"decision": "confirm"}, content_type="application/json")
     assert response.status_code == 404
+
+
+def test_export_selection_costs_the_same_queries_for_many_invoices(
+    units, people, django_assert_max_num_queries
+):
+    finanzen, *_ = units
+    for n in (1, 2, 3, 4):
+        _through_to_approved(_receive(finanzen, _invoice_bytes(f"RE-Q{n}", qty=str(n))), people)
+    with django_assert_max_num_queries(2):
+        assert len(bookable([finanzen.pk])) == 4
+    with django_assert_max_num_queries(2):
+        assert len(payment_plan([finanzen.pk], dt.date(2026, 11, 6)).transfers) == 4
