@@ -22,7 +22,7 @@ from efile.services.parties import party_register
 
 from ..models import ReceivedInvoice, RejectionNotice, SupplierFile
 from ..services import stored_result
-from .letters import letter_pdf
+from .notices import invoice_letter_pdf
 
 SYSTEM = None
 logger = logging.getLogger(__name__)
@@ -198,7 +198,9 @@ def invoice_file(*, invoice: ReceivedInvoice) -> EFile:
     ):
         _file(
             efile,
-            data=letter_pdf(title=title % {"number": label}, body=body),
+            data=invoice_letter_pdf(
+                invoice, title=title % {"number": label}, text=body, to_supplier=False
+            ),
             filename=f"rechnung-{invoice.pk}-{name}.pdf",
             title=title % {"number": label},
             kind=DocumentKind.NOTE,

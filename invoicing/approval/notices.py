@@ -3,15 +3,16 @@ and German message, or the clerk's reason, as text for e-mail/portal and as PDF.
 
 import io
 
+from django.conf import settings
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from efile.audit import audit_record
 from efile.blobs import blob_store
+from efile.letter_pdf import Letter, Section, render_letter
 
 from ..models import ReceivedInvoice, RejectionNotice
-from .letters import letter_pdf
 
 _REJECTING = ("fatal", "error")
 
@@ -63,6 +64,27 @@ def rejection_text(invoice: ReceivedInvoice) -> str:
     return "\n\n".join(lines)
 
 
+def invoice_letter_pdf(
+    invoice: ReceivedInvoice, *, title: str, text: str, to_supplier: bool
+) -> bytes:
+    """`text` (paragraphs separated by blank lines) as a letter of the receiving department
+    about `invoice`, addressed to the supplier or, for the file, to no one."""
+    return render_letter(
+        Letter(
+            authority=settings.AKTENFLUSS_AUTHORITY_NAME,
+            authority_address=invoice.org_unit.name,
+            recipient=(invoice.seller_name,) if to_supplier and invoice.seller_name else (),
+            reference=invoice.number or invoice.filename,
+            date=timezone.localdate(),
+            title=title,
+            sections=(Section(heading="", paragraphs=tuple(text.split("\n\n"))),),
+            reference_label=_("Rechnung Nr."),
+            date_label=_("Datum"),
+            page_label=_("Seite {page}"),
+        )
+    )
+
+
 def rejection_notice_create(*, actor, invoice: ReceivedInvoice) -> RejectionNotice:
     """Write the notice once (text and PDF); a second call returns the first."""
     existing = RejectionNotice.objects.filter(invoice=invoice).first()
@@ -72,7 +94,8 @@ def rejection_notice_create(*, actor, invoice: ReceivedInvoice) -> RejectionNoti
     title = _("Zurückweisung Ihrer Rechnung Nr. %(number)s") % {
         "number": invoice.number or invoice.filename
     }
-    stored = blob_store(io.BytesIO(letter_pdf(title=title, body=text)))
+    pdf = invoice_letter_pdf(invoice, title=title, text=text, to_supplier=True)
+    stored = blob_store(io.BytesIO(pdf))
     notice = RejectionNotice.objects.create(invoice=invoice, text=text, pdf_blob=stored.name)
     audit_record(
         actor=actor,

@@ -34,6 +34,7 @@ from invoicing.models import (
     RouteKey,
 )
 from tests.factories import OrgUnitFactory, UserFactory
+from tests.workflows.building_support import pdf_text
 from workflows.invoice_approval import invoice_decide, invoice_start, payment_run_start
 
 pytestmark = pytest.mark.django_db
@@ -202,7 +203,9 @@ def test_invalid_invoice_gets_a_rejection_notice_with_rule_ids(client, units, pe
     client.force_login(people["accountant"])
     response = client.get(reverse("invoicing:invoices:notice", args=[invoice.pk]))
     assert response.status_code == 200
-    assert b"".join(response.streaming_content).startswith(b"%PDF")
+    pdf = b"".join(response.streaming_content)
+    assert pdf.startswith(b"%PDF")
+    assert "BR-DE-15" in pdf_text(pdf) and "RE-1" in pdf_text(pdf)
     api = client.get(reverse("api-invoice-detail", args=[invoice.pk]))
     assert api.json()["status"] == "rejected"
     assert "BR-DE-15" in api.json()["rejection_notice"]

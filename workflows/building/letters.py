@@ -9,12 +9,12 @@ import io
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
+from efile.letter_pdf import Letter, Section, render_letter
 from efile.models import Document, DocumentKind
 from efile.permissions import Action, efile_can
 from efile.services import document_receive
 
 from ..models import BuildingApplication, Decision, Nachforderung
-from .pdf import Letter, Section, render_letter
 
 
 def file_actor(actor, application: BuildingApplication):

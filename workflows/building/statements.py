@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from efile.audit import audit_record
+from efile.letter_pdf import Section
 from efile.models import DocumentKind, OrgUnit
 from efile.services import document_receive
 
@@ -18,7 +19,6 @@ from .access import may_give_statement, require_work_on
 from .checklist import check_deadline, default_deadline, lock_application
 from .letters import file_actor, letter_base, letter_file
 from .notify import mail_after_commit
-from .pdf import Section
 from .states import transition
 from .submission import SubmissionInvalid, check_files
 

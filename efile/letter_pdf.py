@@ -1,4 +1,6 @@
-"""Letters of the building department as PDF: Eingangsbestätigung, Nachforderung, Bescheid.
+"""Letters of the administration as PDF: the building department's Eingangsbestätigung,
+Nachforderung and Bescheid, the rejection notice to an invoice's supplier, and the reports
+filed with an invoice.
 
 `render_letter(letter)` lays out a `Letter` (letterhead, recipient, reference line, title,
 sections of paragraphs, page numbers) with reportlab on A4 in DejaVu Sans, so umlauts and
