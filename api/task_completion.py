@@ -21,6 +21,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 from viewflow.workflow.models import Task
 
+from api.invoices import DecisionSerializer
 from efile import services as efile_services
 from efile.models import (
     DocumentKind,
@@ -28,12 +29,10 @@ from efile.models import (
     EFileStatus,
     FilingPlanItem,
     IntakeItem,
-    OrgUnit,
     Party,
 )
 from efile.permissions import efiles_visible, intake_items_visible
 from efile.services.intake import intake_file, intake_retry
-from invoicing.models import Decision as InvoiceDecision
 from invoicing.permissions import invoices_visible
 from workflows.building.access import applications_visible
 from workflows.building.checklist import completeness_check
@@ -165,15 +164,10 @@ def _complete_intake(user, task: Task, data) -> None:
 INVOICE_NODES = ("invoice.triage", "invoice.factual", "invoice.arithmetic", "invoice.approval")
 
 
-class InvoiceStepSerializer(serializers.Serializer):
+class InvoiceStepSerializer(DecisionSerializer):
+    """The body of `POST /invoices/{id}/decision/`, plus the node."""
+
     node = _node_field(*INVOICE_NODES)
-    decision = serializers.ChoiceField(choices=InvoiceDecision.choices)
-    note = serializers.CharField(required=False, allow_blank=True, default="")
-    ordering_unit = serializers.SlugRelatedField(
-        slug_field="code", queryset=OrgUnit.objects.all(), required=False, allow_null=True
-    )
-    account = serializers.CharField(required=False, allow_blank=True, default="", max_length=20)
-    cost_centre = serializers.CharField(required=False, allow_blank=True, default="", max_length=20)
 
 
 def _complete_invoice_step(user, task: Task, data) -> None:
